@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthGuard, AuthModule } from '#libs/auth';
+import { ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { LoggingModule } from '#libs/logging';
+import { OrganizationsModule } from '#libs/organizations';
+import { QueueModule, RedisModule } from '#libs/redis';
+import { UsersModule } from '#libs/users';
+import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
+import { SessionController } from './auth/session.controller.js';
+import { HealthController } from './health/health.controller.js';
+import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { RouteMethods } from './http/route-methods.js';
+import { OrganizationsController } from './organizations/organizations.controller.js';
+import { UserBodyService } from './users/user-body.service.js';
+import { UserTargetService } from './users/user-target.service.js';
+import { UsersController } from './users/users.controller.js';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggingModule.forService('api'),
+    DatabaseModule,
+    RedisModule,
+    QueueModule,
+    TerminusModule,
+    AuthModule,
+    UsersModule,
+    OrganizationsModule,
+  ],
+  controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, OrganizationsController],
+  providers: [
+    { provide: APP_GUARD, useExisting: AuthGuard },
+    { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    RouteMethods,
+    UserBodyService,
+    UserTargetService,
+  ],
+})
+export class ApiModule {}

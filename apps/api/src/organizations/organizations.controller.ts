@@ -1,0 +1,70 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
+import { notFound } from '#libs/core';
+import { OrganizationsService, type MembershipWithOrganization } from '#libs/organizations';
+import { UsersService } from '#libs/users';
+import { openApiSchema, paginated } from '../http/openapi-schema.js';
+import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
+import { parseBody } from '../http/parse-body.js';
+
+const createOrganizationBody = z.object({ name: z.string().trim().min(1).max(64) });
+const organizationItem = z.object({
+  id: z.string(),
+  name: z.string(),
+  slug: z.string(),
+  created_at: z.string(),
+  membership_level: z.number().int(),
+});
+type OrganizationItem = z.infer<typeof organizationItem>;
+
+const present = (m: MembershipWithOrganization): OrganizationItem => ({
+  id: m.organization.id,
+  name: m.organization.name,
+  slug: m.organization.slug,
+  created_at: m.organization.createdAt.toISOString(),
+  membership_level: m.level,
+});
+
+@ApiTags('organizations')
+@Controller('organizations')
+export class OrganizationsController {
+  constructor(
+    private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Get()
+  @RequireScope('organization:read')
+  @ApiOperation({ summary: "List the caller's organizations." })
+  @ApiOkResponse({ schema: openApiSchema(paginated(organizationItem)) })
+  async list(@CurrentAuth() auth: AuthContext, @Req() req: Request): Promise<PageBody<OrganizationItem>> {
+    const page = parsePage(req.query);
+    return pageBody(req, page, await this.organizations.listForUser(auth.user.id, page), present);
+  }
+
+  @Post()
+  @RequireScope('organization:write')
+  @ApiOperation({ summary: 'Create an organization with a default project; the caller becomes its owner.' })
+  @ApiBody({ schema: openApiSchema(createOrganizationBody, 'input') })
+  @ApiCreatedResponse({ schema: openApiSchema(organizationItem) })
+  async create(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<OrganizationItem> {
+    const { name } = parseBody(createOrganizationBody, body);
+    const { organization, team } = await this.organizations.create(name, auth.user.id);
+    await this.users.update(auth.user, { currentOrganizationId: organization.id, currentTeamId: team.id });
+    const membership = await this.organizations.membership(organization.id, auth.user.id);
+    return present({ ...membership!, organization });
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @RequireScope('organization:write')
+  @ApiOperation({ summary: 'Delete an organization (owners only) with its teams and memberships.' })
+  @ApiNoContentResponse()
+  async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    if (!(await this.organizations.findById(id))) throw notFound();
+    await this.organizations.delete(id, auth.user.id);
+  }
+}

@@ -1,0 +1,63 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DomainError } from '#libs/core';
+import { CliError } from './cli-error.js';
+import { CliModule } from './cli.module.js';
+import { keysCreate, keysCreateOptions } from './commands/keys-create.js';
+import { orgsAddMember, orgsAddMemberOptions } from './commands/orgs-add-member.js';
+import { orgsCreate, orgsCreateOptions } from './commands/orgs-create.js';
+import { usersCreate, usersCreateOptions } from './commands/users-create.js';
+
+type Command = {
+  options: NonNullable<ParseArgsConfig['options']>;
+  run: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>, values: Record<string, unknown>) => Promise<object>;
+};
+
+const COMMANDS: Record<string, Command> = {
+  'users:create': { options: usersCreateOptions, run: usersCreate },
+  'keys:create': { options: keysCreateOptions, run: keysCreate },
+  'orgs:create': { options: orgsCreateOptions, run: orgsCreate },
+  'orgs:add-member': { options: orgsAddMemberOptions, run: orgsAddMember },
+};
+
+const USAGE = `usage: npm run cli -- <command> [options]
+  users:create --email E --password P [--staff] [--first-name F] [--last-name L]
+  keys:create --email E --label L --scopes user:read,user:write
+  orgs:create --name N --owner E
+  orgs:add-member --org ID --email E [--level 1|8|15]`;
+
+/** Runs one command; prints its result as one JSON line on stdout, or one error line on stderr. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    console.error(name ? `error: unknown command ${name}\n${USAGE}` : USAGE);
+    return 2;
+  }
+  let values: Record<string, unknown>;
+  try {
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: false });
+  try {
+    console.log(JSON.stringify(await command.run(app, values)));
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError || error instanceof DomainError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await app.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+});

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { notFound, validationError, type Page, type PageRequest } from '#libs/core';
+import type { User } from '#libs/users';
+import { generateApiKeyValue, hashApiKeyValue, maskApiKeyValue } from './api-key-value.js';
+import { PersonalApiKey } from './personal-api-key.entity.js';
+import { isScope } from './scopes.js';
+
+const LAST_USED_RESOLUTION_MS = 3600_000;
+
+export interface NewApiKeyInput {
+  label: unknown;
+  scopes: unknown;
+}
+
+@Injectable()
+export class ApiKeysService {
+  constructor(@InjectRepository(PersonalApiKey) private readonly keys: Repository<PersonalApiKey>) {}
+
+  /** Creates a key; the returned `value` is the only time the plaintext exists. */
+  async create(userId: number, input: NewApiKeyInput): Promise<{ key: PersonalApiKey; value: string }> {
+    const label = typeof input.label === 'string' ? input.label.trim() : input.label;
+    if (label === undefined || label === null) throw validationError('required', 'This field is required.', 'label');
+    if (typeof label !== 'string') throw validationError('invalid_input', 'Not a valid string.', 'label');
+    if (label.length === 0) throw validationError('blank', 'This field may not be blank.', 'label');
+    if (label.length > 40) throw validationError('max_length', 'Ensure this field has no more than 40 characters.', 'label');
+    const scopes = input.scopes;
+    if (scopes === undefined || scopes === null) throw validationError('required', 'This field is required.', 'scopes');
+    if (!Array.isArray(scopes) || scopes.length === 0) {
+      throw validationError('invalid_input', 'Scopes must be a non-empty list.', 'scopes');
+    }
+    const unknown = scopes.find((s) => !isScope(s));
+    if (unknown !== undefined) {
+      throw validationError('invalid_input', `Invalid scope: ${JSON.stringify(unknown)}.`, 'scopes');
+    }
+    const value = generateApiKeyValue();
+    const key = await this.keys.save(
+      this.keys.create({
+        userId,
+        label,
+        scopes: [...new Set(scopes as string[])],
+        secureValue: hashApiKeyValue(value),
+        maskValue: maskApiKeyValue(value),
+      }),
+    );
+    return { key, value };
+  }
+
+  async list(userId: number, page: PageRequest): Promise<Page<PersonalApiKey>> {
+    const [items, count] = await this.keys.findAndCount({
+      where: { userId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { count, items };
+  }
+
+  async countForUser(userId: number): Promise<number> {
+    return this.keys.countBy({ userId });
+  }
+
+  async delete(userId: number, id: string): Promise<void> {
+    const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
+    const result = isUuid ? await this.keys.delete({ id, userId }) : { affected: 0 };
+    if (!result.affected) throw notFound();
+  }
+
+  /**
+   * The key and its active user, or null. `last_used_at` is written at most once an hour per key,
+   * and conditionally, so concurrent replicas do not both write it.
+   */
+  async authenticate(value: string): Promise<{ key: PersonalApiKey; user: User } | null> {
+    const key = await this.keys.findOne({
+      where: { secureValue: hashApiKeyValue(value) },
+      relations: { user: true },
+    });
+    if (!key || !key.user.isActive) return null;
+    const now = Date.now();
+    if (!key.lastUsedAt || now - key.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      await this.keys
+        .createQueryBuilder()
+        .update()
+        .set({ lastUsedAt: () => 'now()' })
+        .where('id = :id', { id: key.id })
+        .andWhere("(last_used_at IS NULL OR last_used_at <= now() - interval '1 hour')")
+        .execute();
+    }
+    return { key, user: key.user };
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UsersModule } from '#libs/users';
+import { ApiKeysService } from './api-keys.service.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { PersonalApiKey } from './personal-api-key.entity.js';
+import { SessionsService } from './sessions.service.js';
+import { ThrottlesService } from './throttles.service.js';
+
+/** Sessions, personal API keys, scopes and throttles: the HTTP edge's notion of a caller. */
+@Module({
+  imports: [TypeOrmModule.forFeature([PersonalApiKey]), UsersModule],
+  providers: [ApiKeysService, AuthService, AuthGuard, SessionsService, ThrottlesService],
+  exports: [ApiKeysService, AuthService, AuthGuard, SessionsService, ThrottlesService],
+})
+export class AuthModule {}

@@ -1,0 +1,15 @@
+/** Authentication (sessions, personal API keys), scopes and the access rule every route declares. */
+export { AuthModule } from './auth.module.js';
+export { AuthGuard } from './auth.guard.js';
+export { AuthService } from './auth.service.js';
+export { ApiKeysService } from './api-keys.service.js';
+export { SessionsService, type Session } from './sessions.service.js';
+export { ThrottlesService, type ThrottleBucket } from './throttles.service.js';
+export { Access, Public, RequireScope, SessionOnly, type AccessRule } from './access.decorator.js';
+export { CurrentAuth } from './current-auth.decorator.js';
+export { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
+export { SCOPES, grants, isScope, type RequiredScope, type Scope } from './scopes.js';
+export { assertRecentlyAuthenticated, sensitiveSessionExpiresAt } from './reauth.js';
+export { PersonalApiKey } from './personal-api-key.entity.js';
+export { generateApiKeyValue, hashApiKeyValue } from './api-key-value.js';
+export type { AuthContext } from './auth-context.js';

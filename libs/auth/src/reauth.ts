@@ -1,0 +1,17 @@
+import { permissionDenied } from '#libs/core';
+import type { AuthContext } from './auth-context.js';
+
+/** When the session's sensitive-action window closes (null for API keys). */
+export function sensitiveSessionExpiresAt(auth: AuthContext, maxAgeS: number): Date | null {
+  if (auth.via !== 'session') return null;
+  const since = Math.max(auth.session.createdAt, auth.session.reauthAt ?? 0);
+  return new Date(since + maxAgeS * 1000);
+}
+
+/** Sensitive session actions need a login or re-auth within `maxAgeS` (SPEC §1.4). */
+export function assertRecentlyAuthenticated(auth: AuthContext, maxAgeS: number): void {
+  const expiresAt = sensitiveSessionExpiresAt(auth, maxAgeS);
+  if (expiresAt && expiresAt.getTime() < Date.now()) {
+    throw permissionDenied('This action requires you to be recently authenticated.', 'sensitive_action_required_reauth');
+  }
+}

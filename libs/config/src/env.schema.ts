@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const seconds = z.coerce.number().int().positive();
+const milliseconds = z.coerce.number().int().nonnegative();
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+/**
+ * Every environment variable the service reads. Defaults are development defaults, so
+ * `npm run start:api` works against local PostgreSQL and Redis with no `.env`.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8000),
+  WORKER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres:postgres@127.0.0.1:5432/users_api'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/0'),
+  /** Prefix of every BullMQ key, so several deployments can share one Redis. */
+  QUEUE_PREFIX: z.string().min(1).default('bull'),
+  SECRET_KEY: optionalText,
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  TRUST_PROXY: bool.default(false),
+  FRONTEND_URL: z.url().default('http://localhost:8000'),
+  SESSION_TTL_S: seconds.default(14 * 24 * 3600),
+  SENSITIVE_ACTION_MAX_AGE_S: seconds.default(7200),
+
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  GITHUB_WEB_URL: z.url().default('https://github.com'),
+  GITHUB_APP_ID: optionalText,
+  GITHUB_APP_CLIENT_ID: optionalText,
+  GITHUB_APP_CLIENT_SECRET: optionalText,
+  /** PEM text, or a path to a PEM file. */
+  GITHUB_APP_PRIVATE_KEY: optionalText,
+  GITHUB_APP_SLUG: optionalText,
+  GITHUB_WEBHOOK_SECRET: optionalText,
+  GITHUB_REPOS_TTL_S: seconds.default(3600),
+  GITHUB_BRANCHES_TTL_S: seconds.default(600),
+  GITHUB_COLD_WAIT_MS: milliseconds.default(10000),
+  GITHUB_REFRESH_WAIT_MS: milliseconds.default(15000),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,11 @@
+/** Cross-cutting domain primitives: coded errors and pagination windows. */
+export {
+  DomainError,
+  conflict,
+  notFound,
+  permissionDenied,
+  throttled,
+  validationError,
+  type DomainErrorKind,
+} from './domain-error.js';
+export type { Page, PageRequest } from './page.js';

@@ -1,0 +1,5 @@
+/** PostgreSQL connection and the ordered list of schema migrations. */
+export { DatabaseModule } from './database.module.js';
+export { dataSourceOptions, MIGRATIONS_TABLE } from './data-source-options.js';
+export { runMigrations } from './run-migrations.js';
+export { migrations } from './migrations/index.js';

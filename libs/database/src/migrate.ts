@@ -1,0 +1,11 @@
+// Entry point of `npm run migration:run`.
+import { loadConfig } from '#libs/config';
+import { runMigrations } from './run-migrations.js';
+
+try {
+  const applied = await runMigrations(loadConfig().DATABASE_URL);
+  console.log(applied.length ? `migrations applied: ${applied.join(', ')}` : 'migrations: none pending');
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

@@ -1,0 +1,7 @@
+import { InitialSchema1764170000000 } from './1764170000000-InitialSchema.js';
+
+/**
+ * Every migration, oldest first. Listed as classes (not a glob) so the build, the CLI and Jest see
+ * the same list. Add new ones at the end; never edit one that has shipped.
+ */
+export const migrations = [InitialSchema1764170000000];

@@ -1,0 +1,2 @@
+/** Structured logging (nestjs-pino) for every process. */
+export { LoggingModule } from './logging.module.js';

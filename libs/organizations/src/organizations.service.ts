@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import type { DataSource, Repository } from 'typeorm';
+import { notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
+import { Membership, MembershipLevel } from './membership.entity.js';
+import { Organization } from './organization.entity.js';
+import { Team } from './team.entity.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface CreatedOrganization {
+  organization: Organization;
+  team: Team;
+}
+
+/** A membership with its organization loaded. */
+export type MembershipWithOrganization = Membership & { organization: Organization };
+
+@Injectable()
+export class OrganizationsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Organization) private readonly organizations: Repository<Organization>,
+    @InjectRepository(Team) private readonly teams: Repository<Team>,
+    @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
+  ) {}
+
+  /** Creates the organization, its "Default project" team and the owner's membership, atomically. */
+  async create(name: string, ownerUserId: number): Promise<CreatedOrganization> {
+    const trimmed = name.trim();
+    if (!trimmed) throw validationError('blank', 'This field may not be blank.', 'name');
+    if (trimmed.length > 64) throw validationError('max_length', 'Ensure this field has no more than 64 characters.', 'name');
+    return this.dataSource.transaction(async (tx) => {
+      const organization = await tx.save(
+        tx.create(Organization, { name: trimmed, slug: await this.uniqueSlug(trimmed) }),
+      );
+      const team = await tx.save(
+        tx.create(Team, {
+          organizationId: organization.id,
+          name: 'Default project',
+          apiToken: `phc_${randomBytes(32).toString('base64url').replace(/[-_]/g, '').slice(0, 43)}`,
+        }),
+      );
+      await tx.save(tx.create(Membership, { organizationId: organization.id, userId: ownerUserId, level: MembershipLevel.Owner }));
+      return { organization, team: await tx.findOneByOrFail(Team, { id: team.id }) };
+    });
+  }
+
+  findById(id: string): Promise<Organization | null> {
+    if (!UUID_RE.test(id)) return Promise.resolve(null);
+    return this.organizations.findOneBy({ id });
+  }
+
+  /** The user's memberships, oldest first, with their organizations. */
+  membershipsOf(userId: number): Promise<MembershipWithOrganization[]> {
+    return this.memberships.find({
+      where: { userId },
+      relations: { organization: true },
+      order: { joinedAt: 'ASC', id: 'ASC' },
+    }) as Promise<MembershipWithOrganization[]>;
+  }
+
+  async listForUser(userId: number, page: PageRequest): Promise<Page<MembershipWithOrganization>> {
+    const [items, count] = await this.memberships.findAndCount({
+      where: { userId },
+      relations: { organization: true },
+      order: { joinedAt: 'ASC', id: 'ASC' },
+      take: page.limit,
+      skip: page.offset,
+    });
+    return { count, items: items as MembershipWithOrganization[] };
+  }
+
+  membership(organizationId: string, userId: number): Promise<Membership | null> {
+    if (!UUID_RE.test(organizationId)) return Promise.resolve(null);
+    return this.memberships.findOneBy({ organizationId, userId });
+  }
+
+  countMemberships(userId: number): Promise<number> {
+    return this.memberships.countBy({ userId });
+  }
+
+  teamsOf(organizationId: string): Promise<Team[]> {
+    return this.teams.find({ where: { organizationId }, order: { id: 'ASC' } });
+  }
+
+  findTeam(id: number): Promise<Team | null> {
+    return this.teams.findOneBy({ id });
+  }
+
+  /** Deletes the organization with its teams and memberships; only an owner may. */
+  async delete(organizationId: string, userId: number): Promise<void> {
+    const membership = await this.membership(organizationId, userId);
+    if (!membership) throw notFound();
+    if (membership.level !== MembershipLevel.Owner) {
+      throw permissionDenied('Only organization owners can delete the organization.');
+    }
+    await this.organizations.delete({ id: organizationId });
+  }
+
+  /** Adds (or changes the level of) a member. */
+  async addMember(organizationId: string, userId: number, level: MembershipLevel): Promise<Membership> {
+    if (!(await this.findById(organizationId))) throw notFound('Organization not found.');
+    await this.memberships.upsert({ organizationId, userId, level }, ['organizationId', 'userId']);
+    return this.memberships.findOneByOrFail({ organizationId, userId });
+  }
+
+  private async uniqueSlug(name: string): Promise<string> {
+    const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'org';
+    for (let attempt = 0; ; attempt++) {
+      const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
+      if (!(await this.organizations.existsBy({ slug }))) return slug;
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { QueueName } from './queue-names.js';
+
+const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
+
+/** BullMQ's connection and every queue; both apps import it (only the worker declares processors). */
+@Module({
+  imports: [
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        // BullMQ's blocking connections must never give up on a request.
+        connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+        prefix: config.QUEUE_PREFIX,
+        defaultJobOptions: {
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: 1000,
+          removeOnFail: 5000,
+        },
+      }),
+    }),
+    ...queues,
+  ],
+  exports: queues,
+})
+export class QueueModule {}

@@ -1,0 +1,68 @@
+import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import type { Redis } from 'ioredis';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { ApiModule } from '../../apps/api/src/api.module.js';
+import { configureApp } from '../../apps/api/src/configure-app.js';
+import { APP_CONFIG, loadConfig, type AppConfig } from '#libs/config';
+import { MIGRATIONS_TABLE, runMigrations } from '#libs/database';
+import { REDIS } from '#libs/redis';
+
+export interface TestApp {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  dataSource: DataSource;
+  redis: Redis;
+  config: AppConfig;
+  /** Empties every table and the Redis database. */
+  reset: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+export interface TestAppOptions {
+  config?: Partial<AppConfig>;
+  /** Extra overrides on the testing module (providers, modules). */
+  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+}
+
+/** The whole API on real PostgreSQL and Redis, as `main.ts` configures it, without a port. */
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const config = { ...loadConfig(), ...options.config };
+  await runMigrations(config.DATABASE_URL);
+  let builder = Test.createTestingModule({ imports: [ApiModule] }).overrideProvider(APP_CONFIG).useValue(config);
+  if (options.customize) builder = options.customize(builder);
+  const moduleRef = await builder.compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
+  configureApp(app);
+  await app.init();
+  const dataSource = app.get(DataSource);
+  const redis = app.get<Redis>(REDIS);
+  const reset = async () => {
+    await truncateAll(dataSource);
+    await redis.flushdb();
+  };
+  await reset();
+  return {
+    app,
+    http: () => request(app.getHttpServer()),
+    dataSource,
+    redis,
+    config,
+    reset,
+    close: async () => {
+      await reset();
+      await app.close();
+    },
+  };
+}
+
+export async function truncateAll(dataSource: DataSource): Promise<void> {
+  const rows: { tablename: string }[] = await dataSource.query(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> $1`,
+    [MIGRATIONS_TABLE],
+  );
+  if (rows.length === 0) return;
+  await dataSource.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+}
