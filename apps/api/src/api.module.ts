@@ -7,7 +7,7 @@ import { DatabaseModule } from '#libs/database';
 import { LoggingModule } from '#libs/logging';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
-import { UsersModule } from '#libs/users';
+import { GithubLoginLookup, noDeletionCleanup, noGithubLogin, UserDeletionListener, UsersModule } from '#libs/users';
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -37,6 +37,9 @@ import { UsersController } from './users/users.controller.js';
     RouteMethods,
     UserBodyService,
     UserTargetService,
+    // Replaced by the GitHub integration's implementations.
+    { provide: GithubLoginLookup, useValue: noGithubLogin },
+    { provide: UserDeletionListener, useValue: noDeletionCleanup },
   ],
 })
 export class ApiModule {}

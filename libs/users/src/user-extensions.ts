@@ -1,0 +1,20 @@
+/**
+ * Seams through which other domains extend users without the users lib knowing them. The API
+ * registers a no-op default; the GitHub integration provides the real ones.
+ */
+
+/** The GitHub login of the user's most recently linked GitHub integration (SPEC §2.6). */
+export abstract class GithubLoginLookup {
+  abstract githubLoginFor(userId: number): Promise<string | null>;
+}
+
+/**
+ * Called after every check of a user's hard delete has passed, just before the row is deleted, so a
+ * domain can clean up what the database cascade cannot (Redis caches, third-party state).
+ */
+export abstract class UserDeletionListener {
+  abstract beforeUserDeleted(userId: number): Promise<void>;
+}
+
+export const noGithubLogin: GithubLoginLookup = { githubLoginFor: async () => null };
+export const noDeletionCleanup: UserDeletionListener = { beforeUserDeleted: async () => undefined };
