@@ -1,7 +1,11 @@
 import { InitialSchema1764170000000 } from './1764170000000-InitialSchema.js';
+import { SignalAutonomy1764180000000 } from './1764180000000-SignalAutonomy.js';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the build, the CLI and Jest see
  * the same list. Add new ones at the end; never edit one that has shipped.
  */
-export const migrations = [InitialSchema1764170000000];
+export const migrations = [
+  InitialSchema1764170000000,
+  SignalAutonomy1764180000000,
+];
