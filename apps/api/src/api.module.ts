@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
+import { SignalAutonomyApiModule } from './signal-autonomy/signal-autonomy-api.module.js';
 import { UserBodyService } from './users/user-body.service.js';
 import { UserTargetService } from './users/user-target.service.js';
 import { UsersController } from './users/users.controller.js';
@@ -29,6 +30,7 @@ import { UsersController } from './users/users.controller.js';
     AuthModule,
     UsersModule,
     OrganizationsModule,
+    SignalAutonomyApiModule,
   ],
   controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, OrganizationsController],
   providers: [

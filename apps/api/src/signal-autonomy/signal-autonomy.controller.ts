@@ -1,0 +1,62 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
+import { AutonomyTargetService, SignalAutonomyService, type AutonomyChanges } from '#libs/signal-autonomy';
+import { openApiSchema } from '../http/openapi-schema.js';
+import { parseBody } from '../http/parse-body.js';
+import { autonomyRequestSchema, autonomyResponseSchema, presentAutonomy, type AutonomyRequest, type AutonomyResponse } from './signal-autonomy.schemas.js';
+
+const ID_PARAM = { name: 'id', description: '`@me`; staff may also give another user\'s integer id or uuid.' };
+
+/** Per-user signal autonomy (SPEC §6); `user:write` for reads too, as in PostHog. */
+@ApiTags('signal autonomy')
+@Controller('users/:id/signal_autonomy')
+export class SignalAutonomyController {
+  constructor(
+    private readonly targets: AutonomyTargetService,
+    private readonly autonomy: SignalAutonomyService,
+  ) {}
+
+  @Get()
+  @RequireScope('user:write')
+  @ApiOperation({ summary: "The user's autonomy config; 404 when none is saved." })
+  @ApiParam(ID_PARAM)
+  @ApiOkResponse({ schema: openApiSchema(autonomyResponseSchema) })
+  async get(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<AutonomyResponse> {
+    const user = await this.targets.resolve(auth.user, id);
+    return presentAutonomy(await this.autonomy.get(user.id), user);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @RequireScope('user:write')
+  @ApiOperation({ summary: 'Create or update the config; only the keys present in the body are written.' })
+  @ApiParam(ID_PARAM)
+  @ApiBody({ schema: openApiSchema(autonomyRequestSchema, 'input') })
+  @ApiOkResponse({ schema: openApiSchema(autonomyResponseSchema) })
+  async save(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<AutonomyResponse> {
+    const user = await this.targets.resolve(auth.user, id);
+    const config = await this.autonomy.save(user.id, toChanges(parseBody(autonomyRequestSchema, body)));
+    return presentAutonomy(config, user);
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @RequireScope('user:write')
+  @ApiOperation({ summary: 'Delete the config (also 204 when none is saved).' })
+  @ApiParam(ID_PARAM)
+  @ApiNoContentResponse()
+  async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    const user = await this.targets.resolve(auth.user, id);
+    await this.autonomy.remove(user.id);
+  }
+}
+
+/** Keeps the absent/present distinction: an absent key is left alone, a present null clears. */
+function toChanges(request: AutonomyRequest): AutonomyChanges {
+  const changes: AutonomyChanges = {};
+  if (request.autostart_priority !== undefined) changes.autostartPriority = request.autostart_priority;
+  if (request.slack_notification_channel !== undefined) changes.slackNotificationChannel = request.slack_notification_channel;
+  if (request.slack_notification_min_priority !== undefined) changes.slackNotificationMinPriority = request.slack_notification_min_priority;
+  return changes;
+}
