@@ -13,7 +13,8 @@ export function bodyObject(body: unknown): Record<string, unknown> {
 
 /** Validates `body` against a zod schema; the first issue becomes a 400 naming its field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(bodyObject(body));
+  // zod 4 leaves `input` out of issues unless asked; the messages below need it.
+  const result = schema.safeParse(bodyObject(body), { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const attr = issue.path.length ? String(issue.path[0]) : null;
