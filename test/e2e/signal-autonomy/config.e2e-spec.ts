@@ -4,6 +4,9 @@ import { createApiKey, createUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { autonomyUrl, bearer, ISO_TIMESTAMP, NOT_FOUND, storedConfigs } from './autonomy-helpers.js';
 
+/** The 400 for a value outside P0..P4; `input` as the message shows it. */
+const choice = (attr: string, input: string) => ({ type: 'validation_error', code: 'invalid_choice', detail: `${input} is not a valid choice.`, attr });
+
 describe('signal autonomy: reading, partial writes and deleting (SPEC §6)', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -122,7 +125,6 @@ describe('signal autonomy: reading, partial writes and deleting (SPEC §6)', () 
   });
 
   describe('invalid values: exact 400, and nothing changes', () => {
-    const choice = (attr: string, input: string) => ({ type: 'validation_error', code: 'invalid_choice', detail: `${input} is not a valid choice.`, attr });
     const notString = { type: 'validation_error', code: 'invalid_input', detail: 'Expected string.', attr: 'slack_notification_channel' };
     const cases: [string, unknown, object][] = [
       ['a bad priority', { autostart_priority: 'P9' }, choice('autostart_priority', '"P9"')],
