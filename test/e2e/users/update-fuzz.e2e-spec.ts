@@ -34,6 +34,8 @@ const value = fc.oneof(
 );
 const body = fc.oneof(fc.dictionary(fc.constantFrom(...KEYS), value, { maxKeys: 6 }), fc.object({ maxDepth: 2 }));
 
+const readOnly = (user: Record<string, unknown>) => Object.fromEntries(READ_ONLY.map((k) => [k, user[k]]));
+
 describe('PATCH /api/users/@me/ with random bodies', () => {
   let t: TestApp;
   let client: SessionClient;
@@ -46,8 +48,6 @@ describe('PATCH /api/users/@me/ with random bodies', () => {
     key = await createApiKey(t.app, logged.user, ['user:write']);
   });
   afterAll(() => t.close());
-
-  const readOnly = (user: Record<string, unknown>) => Object.fromEntries(READ_ONLY.map((k) => [k, user[k]]));
 
   it.each(['session', 'api key'])('never answers 5xx nor changes a read-only field (%s)', async (via) => {
     const before = readOnly((await client.get('/api/users/@me/').expect(200)).body);
