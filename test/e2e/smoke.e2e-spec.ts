@@ -28,6 +28,6 @@ describe('smoke', () => {
     const res = await t.http().post('/api/users/@me/').set('Authorization', `Bearer ${key}`);
     expect(res.status).toBe(405);
     expect(res.body).toEqual({ type: 'invalid_request', code: 'method_not_allowed', detail: 'Method "POST" not allowed.', attr: null });
-    expect(res.headers.allow).toBe('GET, HEAD');
+    expect(res.headers.allow).toBe('DELETE, GET, HEAD, PATCH, PUT');
   });
 });

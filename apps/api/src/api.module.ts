@@ -15,8 +15,12 @@ import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
 import { SignalAutonomyApiModule } from './signal-autonomy/signal-autonomy-api.module.js';
+import { UserActionsController } from './users/user-actions.controller.js';
 import { UserBodyService } from './users/user-body.service.js';
+import { UserDeletionService } from './users/user-deletion.service.js';
 import { UserTargetService } from './users/user-target.service.js';
+import { UserUpdateService } from './users/user-update.service.js';
+import { UserUpdateValidator } from './users/user-update.validator.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({
@@ -32,13 +36,16 @@ import { UsersController } from './users/users.controller.js';
     OrganizationsModule,
     SignalAutonomyApiModule,
   ],
-  controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, OrganizationsController],
+  controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, UserActionsController, OrganizationsController],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     RouteMethods,
     UserBodyService,
     UserTargetService,
+    UserUpdateService,
+    UserUpdateValidator,
+    UserDeletionService,
     // Replaced by the GitHub integration's implementations.
     { provide: GithubLoginLookup, useValue: noGithubLogin },
     { provide: UserDeletionListener, useValue: noDeletionCleanup },

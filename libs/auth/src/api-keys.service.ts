@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { notFound, validationError, type Page, type PageRequest } from '#libs/core';
 import type { User } from '#libs/users';
 import { generateApiKeyValue, hashApiKeyValue, maskApiKeyValue } from './api-key-value.js';
@@ -59,6 +59,19 @@ export class ApiKeysService {
 
   async countForUser(userId: number): Promise<number> {
     return this.keys.countBy({ userId });
+  }
+
+  /** How many keys each of `userIds` has (users without keys are absent), in one query. */
+  async countForUsers(userIds: number[]): Promise<Map<number, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows: { user_id: number; count: string }[] = await this.keys
+      .createQueryBuilder('k')
+      .select('k.user_id', 'user_id')
+      .addSelect('count(*)', 'count')
+      .where({ userId: In(userIds) })
+      .groupBy('k.user_id')
+      .getRawMany();
+    return new Map(rows.map((r) => [Number(r.user_id), Number(r.count)]));
   }
 
   async delete(userId: number, id: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
 import { notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
 import { Membership, MembershipLevel } from './membership.entity.js';
 import { Organization } from './organization.entity.js';
@@ -59,6 +59,28 @@ export class OrganizationsService {
       relations: { organization: true },
       order: { joinedAt: 'ASC', id: 'ASC' },
     }) as Promise<MembershipWithOrganization[]>;
+  }
+
+  /** The memberships of several users at once (oldest first), for presenting a page of users. */
+  async membershipsOfUsers(userIds: number[]): Promise<MembershipWithOrganization[]> {
+    if (userIds.length === 0) return [];
+    return this.memberships.find({
+      where: { userId: In(userIds) },
+      relations: { organization: true },
+      order: { joinedAt: 'ASC', id: 'ASC' },
+    }) as Promise<MembershipWithOrganization[]>;
+  }
+
+  /** Every team of the given organizations plus the given teams, by id, in one query. */
+  async teamsOfOrganizationsOrIds(organizationIds: string[], teamIds: number[]): Promise<Team[]> {
+    if (organizationIds.length === 0 && teamIds.length === 0) return [];
+    return this.teams.find({
+      where: [
+        ...(organizationIds.length ? [{ organizationId: In(organizationIds) }] : []),
+        ...(teamIds.length ? [{ id: In(teamIds) }] : []),
+      ],
+      order: { id: 'ASC' },
+    });
   }
 
   async listForUser(userId: number, page: PageRequest): Promise<Page<MembershipWithOrganization>> {

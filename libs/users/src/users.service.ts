@@ -1,11 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { Repository } from 'typeorm';
+import { QueryFailedError, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { validationError } from '#libs/core';
+import { validationError, type Page, type PageRequest } from '#libs/core';
 import { hashPassword } from './passwords.js';
 import { User } from './user.entity.js';
+
+/** Filters of the user list (SPEC §2.1); `onlyId` narrows it to one user (non-staff callers). */
+export interface UserListFilter {
+  onlyId?: number;
+  email?: string;
+  isStaff?: boolean;
+}
+
+/** A user's current organization and team, as backfilled in bulk. */
+export interface CurrentSelection {
+  userId: number;
+  organizationId: string | null;
+  teamId: number | null;
+}
+
+const EMAIL_TAKEN = 'There is already an account with this email address.';
 
 export interface NewUser {
   email: string;
@@ -43,7 +59,7 @@ export class UsersService {
   async create(input: NewUser): Promise<User> {
     const email = input.email.trim().toLowerCase();
     if (await this.findByEmail(email)) {
-      throw validationError('unique', 'There is already an account with this email address.', 'email');
+      throw validationError('unique', EMAIL_TAKEN, 'email');
     }
     const user = this.users.create({
       email,
@@ -61,5 +77,64 @@ export class UsersService {
   async update(user: User, changes: Partial<User>): Promise<User> {
     await this.users.update({ id: user.id }, changes as QueryDeepPartialEntity<User>);
     return Object.assign(user, changes);
+  }
+
+  /** Active users matching `filter`, ordered by id, one page of them and the total. */
+  async list(filter: UserListFilter, page: PageRequest): Promise<Page<User>> {
+    const query = this.users.createQueryBuilder('u').where('u.is_active = true');
+    if (filter.onlyId !== undefined) query.andWhere('u.id = :onlyId', { onlyId: filter.onlyId });
+    if (filter.email !== undefined) query.andWhere('lower(u.email) = lower(:email)', { email: filter.email });
+    if (filter.isStaff !== undefined) query.andWhere('u.is_staff = :isStaff', { isStaff: filter.isStaff });
+    const [items, count] = await query.orderBy('u.id', 'ASC').take(page.limit).skip(page.offset).getManyAndCount();
+    return { count, items };
+  }
+
+  /** Whether another user (active or not) already has `email`, compared case-insensitively. */
+  async isEmailTaken(email: string, exceptUserId: number): Promise<boolean> {
+    const found = await this.findByEmail(email);
+    return found !== null && found.id !== exceptUserId;
+  }
+
+  /**
+   * Persists `changes`; a concurrent request that took the same email in the meantime is reported
+   * as the same `unique` error the validation gives.
+   */
+  async applyUpdate(user: User, changes: Partial<User>): Promise<User> {
+    if (Object.keys(changes).length === 0) return user;
+    try {
+      return await this.update(user, changes);
+    } catch (error) {
+      const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
+      if (driverError?.code === '23505' && driverError.constraint === 'users_email_lower_key') {
+        throw validationError('unique', EMAIL_TAKEN, 'email');
+      }
+      throw error;
+    }
+  }
+
+  /** Saves the current organization/team of several users in one statement. */
+  async setCurrentSelections(selections: CurrentSelection[]): Promise<void> {
+    if (selections.length === 0) return;
+    const params: unknown[] = [];
+    const rows = selections.map((s) => {
+      params.push(s.userId, s.organizationId, s.teamId);
+      const n = params.length;
+      return `($${n - 2}::integer, $${n - 1}::uuid, $${n}::integer)`;
+    });
+    await this.users.query(
+      `UPDATE users SET current_organization_id = v.organization_id, current_team_id = v.team_id
+       FROM (VALUES ${rows.join(', ')}) AS v(id, organization_id, team_id) WHERE users.id = v.id`,
+      params,
+    );
+  }
+
+  /** Sets `credentials_reviewed_at` once; later calls keep the first timestamp. */
+  async markCredentialsReviewed(user: User): Promise<void> {
+    await this.users
+      .createQueryBuilder()
+      .update()
+      .set({ credentialsReviewedAt: () => 'now()' })
+      .where('id = :id AND credentials_reviewed_at IS NULL', { id: user.id })
+      .execute();
   }
 }

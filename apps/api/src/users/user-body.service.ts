@@ -2,10 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeysService, sensitiveSessionExpiresAt, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { OrganizationsService, type MembershipWithOrganization, type Team } from '#libs/organizations';
-import { effectiveNotificationSettings, UsersService, type User } from '#libs/users';
+import { effectiveNotificationSettings, UsersService, type CurrentSelection, type User } from '#libs/users';
 import type { OrganizationBody, TeamBody, UserBody } from './user-body.js';
 
-/** Builds the user body of SPEC §2.2, backfilling the current organization and team on the way. */
+/**
+ * Builds the user body of SPEC §2.2, backfilling the current organization and team on the way.
+ * A page of users costs the same few queries as one user: memberships, teams and key counts are
+ * loaded for the whole page at once.
+ */
 @Injectable()
 export class UserBodyService {
   constructor(
@@ -16,69 +20,127 @@ export class UserBodyService {
   ) {}
 
   async present(user: User, auth: AuthContext): Promise<UserBody> {
-    const memberships = await this.organizations.membershipsOf(user.id);
-    await this.backfillCurrent(user, memberships);
-    const current = memberships.find((m) => m.organizationId === user.currentOrganizationId) ?? null;
-    const [teams, team, keyCount] = await Promise.all([
-      current ? this.organizations.teamsOf(current.organizationId) : Promise.resolve([]),
-      user.currentTeamId !== null ? this.organizations.findTeam(user.currentTeamId) : Promise.resolve(null),
-      user.credentialsReviewedAt ? Promise.resolve(0) : this.apiKeys.countForUser(user.id),
+    const [body] = await this.presentMany([user], auth);
+    return body!;
+  }
+
+  async presentMany(users: User[], auth: AuthContext): Promise<UserBody[]> {
+    if (users.length === 0) return [];
+    const ids = users.map((u) => u.id);
+    const unreviewed = users.filter((u) => !u.credentialsReviewedAt).map((u) => u.id);
+    const [memberships, keyCounts] = await Promise.all([
+      this.organizations.membershipsOfUsers(ids),
+      this.apiKeys.countForUsers(unreviewed),
     ]);
-    // Only the caller's own window is meaningful; a staff member reading someone else sees null.
-    const expiresAt = auth.user.id === user.id ? sensitiveSessionExpiresAt(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S) : null;
-    return {
-      id: user.id,
-      uuid: user.uuid,
-      distinct_id: user.distinctId,
-      date_joined: user.dateJoined.toISOString(),
-      first_name: user.firstName,
-      last_name: user.lastName,
-      email: user.email,
-      pending_email: user.pendingEmail,
-      is_email_verified: user.isEmailVerified,
-      notification_settings: effectiveNotificationSettings(user.partialNotificationSettings),
-      anonymize_data: user.anonymizeData,
-      allow_impersonation: user.allowImpersonation,
-      toolbar_mode: user.toolbarMode,
-      has_password: Boolean(user.password),
-      is_staff: user.isStaff,
-      sensitive_session_expires_at: expiresAt?.toISOString() ?? null,
-      team: team ? teamBody(team) : null,
-      organization: current ? organizationBody(current, teams) : null,
-      organizations: memberships.map((m) => ({
-        id: m.organization.id,
-        name: m.organization.name,
-        slug: m.organization.slug,
-        membership_level: m.level,
-      })),
-      events_column_config: user.eventsColumnConfig,
-      is_2fa_enabled: false,
-      has_seen_product_intro_for: user.hasSeenProductIntroFor,
-      theme_mode: user.themeMode,
-      hedgehog_config: user.hedgehogConfig,
-      allow_sidebar_suggestions: user.allowSidebarSuggestions,
-      shortcut_position: user.shortcutPosition ?? 'above',
-      role_at_organization: user.roleAtOrganization,
-      passkeys_enabled_for_2fa: user.passkeysEnabledFor2fa,
-      hide_mcp_hints: user.hideMcpHints,
-      requires_credential_review: !user.credentialsReviewedAt && keyCount > 0,
-    };
+    // The teams of every organization the users belong to cover both `organization.teams` and the
+    // backfill; current teams are added by id in case one sits outside those organizations.
+    const teams = await this.organizations.teamsOfOrganizationsOrIds(
+      [...new Set(memberships.map((m) => m.organizationId))],
+      users.map((u) => u.currentTeamId).filter((id): id is number => id !== null),
+    );
+    const teamsById = new Map(teams.map((t) => [t.id, t]));
+    const teamsByOrganization = groupBy(teams, (t) => t.organizationId);
+    const membershipsByUser = groupBy(memberships, (m) => m.userId);
+
+    await this.backfillCurrent(users, membershipsByUser, teamsByOrganization);
+    const expiresAt = sensitiveSessionExpiresAt(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S)?.toISOString() ?? null;
+    return users.map((user) => {
+      const own = membershipsByUser.get(user.id) ?? [];
+      const current = own.find((m) => m.organizationId === user.currentOrganizationId) ?? null;
+      const team = user.currentTeamId !== null ? (teamsById.get(user.currentTeamId) ?? null) : null;
+      return presentUser(user, {
+        // Only the caller's own window is meaningful; a staff member reading someone else sees null.
+        expiresAt: auth.user.id === user.id ? expiresAt : null,
+        memberships: own,
+        current,
+        currentTeams: current ? (teamsByOrganization.get(current.organizationId) ?? []) : [],
+        team,
+        keyCount: keyCounts.get(user.id) ?? 0,
+      });
+    });
   }
 
   /** A user with memberships but no current organization (or team) gets the first one, saved. */
-  private async backfillCurrent(user: User, memberships: MembershipWithOrganization[]): Promise<void> {
-    const changes: Partial<User> = {};
-    let organizationId = user.currentOrganizationId;
-    if (organizationId === null && memberships.length > 0) {
-      organizationId = memberships[0]!.organizationId;
-      changes.currentOrganizationId = organizationId;
+  private async backfillCurrent(
+    users: User[],
+    membershipsByUser: Map<number, MembershipWithOrganization[]>,
+    teamsByOrganization: Map<string, Team[]>,
+  ): Promise<void> {
+    const selections: CurrentSelection[] = [];
+    for (const user of users) {
+      let organizationId = user.currentOrganizationId;
+      let teamId = user.currentTeamId;
+      const first = membershipsByUser.get(user.id)?.[0];
+      if (organizationId === null && first) organizationId = first.organizationId;
+      if (teamId === null && organizationId !== null) teamId = teamsByOrganization.get(organizationId)?.[0]?.id ?? null;
+      if (organizationId !== user.currentOrganizationId || teamId !== user.currentTeamId) {
+        selections.push({ userId: user.id, organizationId, teamId });
+        user.currentOrganizationId = organizationId;
+        user.currentTeamId = teamId;
+      }
     }
-    if (user.currentTeamId === null && organizationId !== null) {
-      const [first] = await this.organizations.teamsOf(organizationId);
-      if (first) changes.currentTeamId = first.id;
-    }
-    if (Object.keys(changes).length > 0) await this.users.update(user, changes);
+    await this.users.setCurrentSelections(selections);
   }
+}
+
+interface Related {
+  expiresAt: string | null;
+  memberships: MembershipWithOrganization[];
+  current: MembershipWithOrganization | null;
+  currentTeams: Team[];
+  team: Team | null;
+  keyCount: number;
+}
+
+function presentUser(user: User, related: Related): UserBody {
+  return {
+    id: user.id,
+    uuid: user.uuid,
+    distinct_id: user.distinctId,
+    date_joined: user.dateJoined.toISOString(),
+    first_name: user.firstName,
+    last_name: user.lastName,
+    email: user.email,
+    pending_email: user.pendingEmail,
+    is_email_verified: user.isEmailVerified,
+    notification_settings: effectiveNotificationSettings(user.partialNotificationSettings),
+    anonymize_data: user.anonymizeData,
+    allow_impersonation: user.allowImpersonation,
+    toolbar_mode: user.toolbarMode,
+    has_password: Boolean(user.password),
+    is_staff: user.isStaff,
+    sensitive_session_expires_at: related.expiresAt,
+    team: related.team ? teamBody(related.team) : null,
+    organization: related.current ? organizationBody(related.current, related.currentTeams) : null,
+    organizations: related.memberships.map((m) => ({
+      id: m.organization.id,
+      name: m.organization.name,
+      slug: m.organization.slug,
+      membership_level: m.level,
+    })),
+    events_column_config: user.eventsColumnConfig,
+    is_2fa_enabled: false,
+    has_seen_product_intro_for: user.hasSeenProductIntroFor,
+    theme_mode: user.themeMode,
+    hedgehog_config: user.hedgehogConfig,
+    allow_sidebar_suggestions: user.allowSidebarSuggestions,
+    shortcut_position: user.shortcutPosition ?? 'above',
+    role_at_organization: user.roleAtOrganization,
+    passkeys_enabled_for_2fa: user.passkeysEnabledFor2fa,
+    hide_mcp_hints: user.hideMcpHints,
+    requires_credential_review: !user.credentialsReviewedAt && related.keyCount > 0,
+  };
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 export function teamBody(team: Team): TeamBody {

@@ -1,24 +1,89 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
-import { openApiSchema } from '../http/openapi-schema.js';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Req } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CurrentAuth, RequireScope, SessionOnly, type AuthContext } from '#libs/auth';
+import { UsersService } from '#libs/users';
+import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
+import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
 import { userBodySchema, type UserBody } from './user-body.js';
 import { UserBodyService } from './user-body.service.js';
+import { UserDeletionService } from './user-deletion.service.js';
+import { parseUserListFilter } from './user-list-filter.js';
 import { UserTargetService } from './user-target.service.js';
+import { userUpdateBodySchema } from './user-update-body.js';
+import { UserUpdateService } from './user-update.service.js';
+
+const errorBody = openApiSchema(errorBodySchema);
 
 @ApiTags('users')
 @Controller('users')
 export class UsersController {
   constructor(
+    private readonly users: UsersService,
     private readonly targets: UserTargetService,
     private readonly bodies: UserBodyService,
+    private readonly updates: UserUpdateService,
+    private readonly deletions: UserDeletionService,
   ) {}
+
+  @Get()
+  @RequireScope('user:read')
+  @ApiOperation({ summary: 'List users: staff see every active user, others only themselves.' })
+  @ApiQuery({ name: 'email', required: false, description: 'Exact address, case-insensitive.' })
+  @ApiQuery({ name: 'is_staff', required: false, enum: ['true', 'false'] })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
+  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
+  @ApiOkResponse({ schema: openApiSchema(paginated(userBodySchema)) })
+  @ApiResponse({ status: 400, description: 'Invalid filter or page.', schema: errorBody })
+  async list(@CurrentAuth() auth: AuthContext, @Req() req: Request): Promise<PageBody<UserBody>> {
+    const filter = parseUserListFilter(req.query);
+    const page = parsePage(req.query);
+    const found = await this.users.list(auth.user.isStaff ? filter : { ...filter, onlyId: auth.user.id }, page);
+    const bodies = await this.bodies.presentMany(found.items, auth);
+    return pageBody(req, page, { count: found.count, items: bodies }, (body) => body);
+  }
 
   @Get(':uuid')
   @RequireScope('user:read')
   @ApiOperation({ summary: "Retrieve a user's profile and settings; `@me` is the caller." })
   @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
+  @ApiResponse({ status: 403, description: 'Non-staff callers may only use `@me`.', schema: errorBody })
+  @ApiResponse({ status: 404, description: 'Unknown, inactive or malformed uuid.', schema: errorBody })
   async retrieve(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<UserBody> {
     return this.bodies.present(await this.targets.resolve(auth, uuid), auth);
+  }
+
+  @Patch(':uuid')
+  @RequireScope('user:write')
+  @ApiOperation({ summary: 'Update a user; read-only and unknown keys are ignored.' })
+  @ApiBody({ schema: openApiSchema(userUpdateBodySchema, 'input') })
+  @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
+  @ApiResponse({ status: 400, description: 'A field is invalid (`attr` names it); nothing was changed.', schema: errorBody })
+  @ApiResponse({ status: 403, description: 'Identity change with an API key, stale session, or `is_staff` by non-staff.', schema: errorBody })
+  @ApiResponse({ status: 429, description: 'Too many password attempts.', schema: errorBody })
+  async update(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Body() body: unknown): Promise<UserBody> {
+    const target = await this.targets.resolve(auth, uuid);
+    return this.bodies.present(await this.updates.update(auth, target, body), auth);
+  }
+
+  @Put(':uuid')
+  @RequireScope('user:write')
+  @ApiOperation({ summary: 'Same as PATCH (a partial update).' })
+  @ApiBody({ schema: openApiSchema(userUpdateBodySchema, 'input') })
+  @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
+  @ApiResponse({ status: 400, description: 'A field is invalid (`attr` names it); nothing was changed.', schema: errorBody })
+  replace(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Body() body: unknown): Promise<UserBody> {
+    return this.update(auth, uuid, body);
+  }
+
+  @Delete(':uuid')
+  @HttpCode(204)
+  @SessionOnly()
+  @ApiOperation({ summary: 'Delete a user without organization memberships, for good (browser session only).' })
+  @ApiNoContentResponse()
+  @ApiResponse({ status: 403, description: 'Not `@me` (non-staff), or the session needs re-authentication.', schema: errorBody })
+  @ApiResponse({ status: 409, description: 'The user still belongs to an organization.', schema: errorBody })
+  async remove(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<void> {
+    await this.deletions.delete(auth, await this.targets.resolve(auth, uuid));
   }
 }

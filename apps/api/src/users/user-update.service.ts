@@ -1,0 +1,46 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { assertRecentlyAuthenticated, SessionsService, type AuthContext } from '#libs/auth';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { permissionDenied } from '#libs/core';
+import { hashPassword, UsersService, type User } from '#libs/users';
+import { bodyObject } from '../http/parse-body.js';
+import { touchesSensitiveField } from './user-update-body.js';
+import { UserUpdateValidator } from './user-update.validator.js';
+
+const IDENTITY_VIA_KEY = 'You can only change your email or password from the app, not with an API key or token.';
+
+/** `PATCH /api/users/<uuid>/` in the order of SPEC §2.3: identity guard, re-auth, validation, writes. */
+@Injectable()
+export class UserUpdateService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly validator: UserUpdateValidator,
+  ) {}
+
+  async update(auth: AuthContext, target: User, rawBody: unknown): Promise<User> {
+    const body = bodyObject(rawBody);
+    // Before validation, so that validation errors cannot reveal which emails exist.
+    if (auth.via === 'api_key' && (changesEmail(target, body) || Object.hasOwn(body, 'password'))) {
+      throw permissionDenied(IDENTITY_VIA_KEY);
+    }
+    if (touchesSensitiveField(body)) assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
+    const { changes, newPassword } = await this.validator.validate(auth, target, body);
+    if (newPassword !== null) changes.password = await hashPassword(newPassword);
+    const updated = await this.users.applyUpdate(target, changes);
+    if (newPassword !== null) {
+      // The session that changed the password stays; every other session of the user ends.
+      const keep = auth.via === 'session' && auth.user.id === target.id ? auth.session.id : null;
+      await this.sessions.revokeOthers(target.id, keep);
+    }
+    return updated;
+  }
+}
+
+/** `email` is present and not the stored address up to case (a non-string counts as a change). */
+function changesEmail(target: User, body: Record<string, unknown>): boolean {
+  if (!Object.hasOwn(body, 'email')) return false;
+  const value = body.email;
+  return typeof value !== 'string' || value.trim().toLowerCase() !== target.email.toLowerCase();
+}

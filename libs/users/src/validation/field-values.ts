@@ -1,0 +1,51 @@
+import { validationError } from '#libs/core';
+
+/** How DRF words a value's type in its messages, so our errors read like PostHog's. */
+export function describeValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+}
+
+/** Python's class name of a JSON value, as PostHog's notification-settings messages print it. */
+export function pythonType(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  switch (typeof value) {
+    case 'string':
+      return 'str';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(value) ? 'int' : 'float';
+    default:
+      return 'dict';
+  }
+}
+
+export const notNull = (attr: string) => validationError('null', 'This field may not be null.', attr);
+
+/** A strict boolean (no "true"/1 coercion); `null` only where the column is nullable. */
+export function readBoolean(value: unknown, attr: string, nullable: boolean): boolean | null {
+  if (value === null) {
+    if (nullable) return null;
+    throw notNull(attr);
+  }
+  if (typeof value !== 'boolean') throw validationError('invalid_input', 'Must be a valid boolean.', attr);
+  return value;
+}
+
+/** One of `choices`; anything else is DRF's `invalid_choice`. */
+export function readChoice<T extends string>(value: unknown, attr: string, choices: readonly T[], nullable: boolean): T | null {
+  if (value === null) {
+    if (nullable) return null;
+    throw notNull(attr);
+  }
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw validationError('invalid_choice', `"${describeValue(value)}" is not a valid choice.`, attr);
+}
+
+/** A string field: `null` and non-strings refused with DRF's messages. */
+export function readString(value: unknown, attr: string): string {
+  if (value === null) throw notNull(attr);
+  if (typeof value !== 'string') throw validationError('invalid_input', 'Not a valid string.', attr);
+  return value;
+}
