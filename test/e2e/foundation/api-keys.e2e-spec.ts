@@ -22,6 +22,8 @@ describe('personal API key authentication (SPEC §1.2, §1.3)', () => {
   });
   beforeEach(() => t.reset());
   afterAll(() => t.close());
+  const lastUsed = async () => (await t.dataSource.query('SELECT last_used_at FROM personal_api_keys'))[0].last_used_at as Date | null;
+  const setLastUsed = (interval: string) => t.dataSource.query(`UPDATE personal_api_keys SET last_used_at = now() - interval '${interval}'`);
 
   describe('sources', () => {
     it('accepts a key as a Bearer token', async () => {
@@ -136,8 +138,6 @@ describe('personal API key authentication (SPEC §1.2, §1.3)', () => {
   });
 
   describe('last_used_at', () => {
-    const lastUsed = async () => (await t.dataSource.query('SELECT last_used_at FROM personal_api_keys'))[0].last_used_at as Date | null;
-    const setLastUsed = (interval: string) => t.dataSource.query(`UPDATE personal_api_keys SET last_used_at = now() - interval '${interval}'`);
 
     it('is written on first use, then at most once an hour', async () => {
       const user = await createUser(t.app);

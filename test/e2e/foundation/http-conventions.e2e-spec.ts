@@ -3,6 +3,8 @@ import { OrganizationsService } from '#libs/organizations';
 import { createApiKey, createOrganization, createUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
+// Every supertest request listens on a new ephemeral port: the origin is per response.
+const origin = (res: { request: { url: string } }) => new URL(res.request.url).origin;
 const NOT_FOUND = { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null };
 
 describe('HTTP conventions (SPEC §0)', () => {
@@ -16,6 +18,7 @@ describe('HTTP conventions (SPEC §0)', () => {
     key = await createApiKey(t.app, await createUser(t.app), ['*']);
   });
   afterAll(() => t.close());
+  const list = (query: string) => t.http().get(`/api/organizations/${query}`).set('Authorization', `Bearer ${key}`);
 
   describe('error bodies', () => {
     it('answers an unknown route with 404 and the error body, inside and outside /api', async () => {
@@ -117,8 +120,6 @@ describe('HTTP conventions (SPEC §0)', () => {
   });
 
   describe('pagination', () => {
-    const list = (query: string) => t.http().get(`/api/organizations/${query}`).set('Authorization', `Bearer ${key}`);
-
     it.each([
       ['limit=0', 'limit', 'min_value', 'Ensure this value is greater than or equal to 1.'],
       ['limit=1001', 'limit', 'max_value', 'Ensure this value is less than or equal to 1000.'],
@@ -143,8 +144,6 @@ describe('HTTP conventions (SPEC §0)', () => {
       expect(all.body).toMatchObject({ count: 3, next: null, previous: null });
       expect(all.body.results.map((o: { name: string }) => o.name)).toEqual(['One', 'Two', 'Three']);
 
-      // Every supertest request listens on a new ephemeral port: the origin is per response.
-      const origin = (res: { request: { url: string } }) => new URL(res.request.url).origin;
       const middle = await get('?limit=1&offset=1');
       expect(middle.body.count).toBe(3);
       expect(middle.body.results.map((o: { name: string }) => o.name)).toEqual(['Two']);

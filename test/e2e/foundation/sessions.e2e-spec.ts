@@ -17,6 +17,14 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
   });
   beforeEach(() => t.reset());
   afterAll(() => t.close());
+  const age = async (sessionId: string, ageMs: number) => {
+    const raw = JSON.parse((await t.redis.get(`session:${sessionId}`))!);
+    raw.createdAt = Date.now() - ageMs;
+    raw.reauthAt = null;
+    await t.redis.set(`session:${sessionId}`, JSON.stringify(raw), 'KEEPTTL');
+  };
+
+  const orgCount = async () => Number((await t.dataSource.query('SELECT count(*) AS n FROM organizations'))[0].n);
 
   describe('POST /api/login', () => {
     it('returns the user body and sets an HttpOnly Lax session cookie and a readable csrftoken', async () => {
@@ -131,13 +139,6 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
   });
 
   describe('POST /api/reauth', () => {
-    const age = async (sessionId: string, ageMs: number) => {
-      const raw = JSON.parse((await t.redis.get(`session:${sessionId}`))!);
-      raw.createdAt = Date.now() - ageMs;
-      raw.reauthAt = null;
-      await t.redis.set(`session:${sessionId}`, JSON.stringify(raw), 'KEEPTTL');
-    };
-
     it('reopens the sensitive-action window', async () => {
       const { client } = await loggedInUser(t.app);
       await age(client.sessionId, 3 * 3600 * 1000);
@@ -177,8 +178,6 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
   });
 
   describe('CSRF on session writes', () => {
-    const orgCount = async () => Number((await t.dataSource.query('SELECT count(*) AS n FROM organizations'))[0].n);
-
     it.each([
       ['no header', (c: { csrfToken: string }) => ({ cookie: `csrftoken=${c.csrfToken}`, header: undefined }), 'CSRF Failed: CSRF token missing.'],
       ['a wrong header', (c: { csrfToken: string }) => ({ cookie: `csrftoken=${c.csrfToken}`, header: `${c.csrfToken}x` }), 'CSRF Failed: CSRF token incorrect.'],
