@@ -51,9 +51,9 @@ export function spawnBuilt(entry: string, args: string[], env: Record<string, st
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const waitFor = (text: string | RegExp, timeoutMs = 15000) =>
-    new Promise<void>((resolve, reject) => {
-      const found = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
+  const waitFor = (text: string | RegExp, timeoutMs = 15000) => {
+    const found = () => (typeof text === 'string' ? out.includes(text) : text.test(out));
+    return new Promise<void>((resolve, reject) => {
       if (found()) return resolve();
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${text}\nstdout: ${out}\nstderr: ${err}`)), timeoutMs);
       const check = () => {
@@ -69,6 +69,7 @@ export function spawnBuilt(entry: string, args: string[], env: Record<string, st
         else reject(new Error(`process exited before ${text}\nstdout: ${out}\nstderr: ${err}`));
       });
     });
+  };
   return { child, stdout: () => out, stderr: () => err, exited, waitFor };
 }
 
