@@ -4,6 +4,7 @@
 // (default redis://127.0.0.1:6379/15, flushed). Ports 18001 (service) and 18002 (baseline).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 
@@ -61,14 +62,22 @@ function start(args, env, ready) {
   });
 }
 
-async function measure(name, url, key) {
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function measure(name, url, key, pid) {
   const check = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
   if (check.status !== 200) throw new Error(`${name}: ${check.status} ${await check.text()}`);
   const opts = { url, connections: Number(values.connections), headers: { Authorization: `Bearer ${key}` } };
   await autocannon({ ...opts, duration: 3 }); // warm-up (JIT, pools)
+  const cpuBefore = cpuSeconds(pid);
   const r = await autocannon({ ...opts, duration: Number(values.duration) });
+  const cpuMsPerRequest = ((cpuSeconds(pid) - cpuBefore) * 1000) / r.requests.total;
   if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total };
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, cpuMsPerRequest };
 }
 
 const key = await prepareDatabase();
@@ -76,12 +85,12 @@ const service = await start(['dist/apps/api/src/main.js'], { DATABASE_URL, REDIS
 const baseline = await start(['bench/me/baseline.mjs'], { DATABASE_URL, PORT: String(BASELINE_PORT) }, `http://127.0.0.1:${BASELINE_PORT}/`);
 try {
   const results = [];
-  results.push(await measure('baseline (node:http + pg)', `http://127.0.0.1:${BASELINE_PORT}/api/users/@me/`, key));
-  results.push(await measure(`service (NestJS, LOG_LEVEL=${values['log-level']})`, `http://127.0.0.1:${SERVICE_PORT}/api/users/@me/`, key));
+  results.push(await measure('baseline (node:http + pg)', `http://127.0.0.1:${BASELINE_PORT}/api/users/@me/`, key, baseline.pid));
+  results.push(await measure(`service (NestJS, LOG_LEVEL=${values['log-level']})`, `http://127.0.0.1:${SERVICE_PORT}/api/users/@me/`, key, service.pid));
   console.log(`\nGET /api/users/@me, API key, ${values.connections} connections, ${values.duration} s\n`);
-  console.log('| server | req/s | p50 ms | p99 ms | requests |\n|---|---|---|---|---|');
-  for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.requests} |`);
-  console.log(`\nratio service/baseline: ${(results[1].rps / results[0].rps).toFixed(2)}`);
+  console.log('| server | req/s | p50 ms | p99 ms | requests | CPU ms/request |\n|---|---|---|---|---|---|');
+  for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.cpuMsPerRequest.toFixed(2)} |`);
+  console.log(`\nratio service/baseline: req/s ${(results[1].rps / results[0].rps).toFixed(2)}, CPU per request ${(results[1].cpuMsPerRequest / results[0].cpuMsPerRequest).toFixed(2)}x`);
 } finally {
   service.kill('SIGTERM');
   baseline.kill('SIGTERM');

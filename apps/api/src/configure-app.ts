@@ -35,7 +35,9 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
     if (req.path === '/api' || req.path.startsWith('/api/')) return next();
     res.status(404).json(NOT_FOUND_BODY);
   });
-  app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, credentials: true });
+  // JSON API responses are not revalidated by clients: skip hashing every body for an ETag.
+  app.set('etag', false);
+  if (config.CORS_ORIGINS.length > 0) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });
   app.use(
     express.json({
       limit: MAX_BODY_BYTES,
