@@ -39,7 +39,7 @@ async function me(req) {
   return [200, {
     id: row.id, uuid: row.uuid, distinct_id: row.distinct_id, date_joined: row.date_joined.toISOString(),
     first_name: row.first_name, last_name: row.last_name, email: row.email, pending_email: row.pending_email,
-    is_email_verified: row.is_email_verified, notification_settings: { ...DEFAULTS, ...(row.partial_notification_settings ?? {}) },
+    is_email_verified: row.is_email_verified, notification_settings: { ...DEFAULTS, ...row.partial_notification_settings },
     anonymize_data: row.anonymize_data, allow_impersonation: row.allow_impersonation, toolbar_mode: row.toolbar_mode,
     has_password: Boolean(row.password), is_staff: row.is_staff, sensitive_session_expires_at: null,
     team: team && { id: team.id, uuid: team.uuid, organization: team.organization_id, name: team.name, api_token: team.api_token, timezone: team.timezone },

@@ -1,10 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const STAMP = join(ROOT, 'dist/.build-stamp');
+// Written by every build; older than some source file means dist/ is stale.
+const BUILT = join(ROOT, 'dist/apps/cli/src/main.js');
 
 function newestSource(dir: string): number {
   let newest = 0;
@@ -22,9 +23,8 @@ function newestSource(dir: string): number {
  */
 export function ensureBuilt(): void {
   const sources = Math.max(newestSource(join(ROOT, 'apps')), newestSource(join(ROOT, 'libs')));
-  if (existsSync(STAMP) && statSync(STAMP).mtimeMs > sources) return;
+  if (existsSync(BUILT) && statSync(BUILT).mtimeMs > sources) return;
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
-  writeFileSync(STAMP, new Date().toISOString());
 }
 
 export interface Spawned {
