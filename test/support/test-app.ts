@@ -1,4 +1,4 @@
-import type { INestApplication } from '@nestjs/common';
+import type { INestApplication, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
@@ -25,13 +25,15 @@ export interface TestAppOptions {
   config?: Partial<AppConfig>;
   /** Extra overrides on the testing module (providers, modules). */
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra controllers mounted beside the API's (e.g. to probe the global guard). */
+  controllers?: Type[];
 }
 
 /** The whole API on real PostgreSQL and Redis, as `main.ts` configures it, without a port. */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = { ...loadConfig(), ...options.config };
   await runMigrations(config.DATABASE_URL);
-  let builder = Test.createTestingModule({ imports: [ApiModule] }).overrideProvider(APP_CONFIG).useValue(config);
+  let builder = Test.createTestingModule({ imports: [ApiModule], controllers: options.controllers ?? [] }).overrideProvider(APP_CONFIG).useValue(config);
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });

@@ -4,7 +4,8 @@ import cookieParser from 'cookie-parser';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { toErrorResponse } from './http/error-body.js';
+import { assignRequestId } from '#libs/logging';
+import { NOT_FOUND_BODY, toErrorResponse } from './http/error-body.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -25,7 +26,18 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   app.useLogger(app.get(Logger));
   app.set('trust proxy', config.TRUST_PROXY);
   app.disable('x-powered-by');
-  app.enableCors({ origin: config.CORS_ORIGINS.length ? config.CORS_ORIGINS : false, credentials: true });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    assignRequestId(req, res);
+    next();
+  });
+  // Nest's own not-found handler is mounted under the global prefix; everything else is ours too.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path === '/api' || req.path.startsWith('/api/')) return next();
+    res.status(404).json(NOT_FOUND_BODY);
+  });
+  // JSON API responses are not revalidated by clients: skip hashing every body for an ETag.
+  app.set('etag', false);
+  if (config.CORS_ORIGINS.length > 0) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });
   app.use(
     express.json({
       limit: MAX_BODY_BYTES,

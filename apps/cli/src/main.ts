@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfigOrExit } from '#libs/config';
 import { DomainError } from '#libs/core';
 import { CliError } from './cli-error.js';
 import { CliModule } from './cli.module.js';
@@ -42,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`error: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
+  loadConfigOrExit();
   const app = await NestFactory.createApplicationContext(CliModule, { logger: false });
   try {
     console.log(JSON.stringify(await command.run(app, values)));

@@ -39,6 +39,8 @@ export class AuthService {
   async reauthenticate(auth: AuthContext, password: unknown): Promise<void> {
     if (auth.via !== 'session') return;
     if (typeof password !== 'string' || !password) throw new DomainError('validation', 'required', 'This field is required.', 'password');
+    // A stolen session must not become an oracle for the password: same budget as §1.5.
+    await this.throttles.consume('passwordPerUser', String(auth.user.id));
     if (!(await verifyPassword(auth.user.password, password))) {
       throw new DomainError('authentication_failed', 'authentication_failed', 'Invalid password.');
     }

@@ -44,3 +44,17 @@ export function loadConfig(): AppConfig {
   cached ??= parseConfig(process.env);
   return cached;
 }
+
+/**
+ * For process entry points: the configuration, or a plain message naming each bad variable on
+ * stderr and exit code 1 (no stack trace: the fix is in the environment, not the code).
+ */
+export function loadConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}

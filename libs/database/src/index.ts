@@ -2,4 +2,5 @@
 export { DatabaseModule } from './database.module.js';
 export { dataSourceOptions, MIGRATIONS_TABLE } from './data-source-options.js';
 export { runMigrations } from './run-migrations.js';
+export { hydrate } from './hydrate.js';
 export { migrations } from './migrations/index.js';

@@ -125,7 +125,7 @@ describe('signal autonomy: reading, partial writes and deleting (SPEC §6)', () 
   });
 
   describe('invalid values: exact 400, and nothing changes', () => {
-    const notString = { type: 'validation_error', code: 'invalid_input', detail: 'Expected string.', attr: 'slack_notification_channel' };
+    const notString = { type: 'validation_error', code: 'invalid_input', detail: 'Not a valid string.', attr: 'slack_notification_channel' };
     const cases: [string, unknown, object][] = [
       ['a bad priority', { autostart_priority: 'P9' }, choice('autostart_priority', '"P9"')],
       ['a bad min priority', { slack_notification_min_priority: 'P5' }, choice('slack_notification_min_priority', '"P5"')],

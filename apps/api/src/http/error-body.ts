@@ -31,6 +31,8 @@ const KINDS: Record<DomainErrorKind, { status: number; type: ErrorBody['type'] }
   unavailable: { status: 503, type: 'server_error' },
 };
 
+export const NOT_FOUND_BODY: ErrorBody = { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null };
+
 const SERVER_ERROR: ErrorBody = { type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null };
 
 /** Framework errors by status: what Nest, Express and body-parser raise on their own. */
@@ -43,7 +45,7 @@ function fromStatus(status: number, fallbackDetail: string): ErrorBody {
     case 403:
       return { type: 'authentication_error', code: 'permission_denied', detail: 'You do not have permission to perform this action.', attr: null };
     case 404:
-      return { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null };
+      return NOT_FOUND_BODY;
     case 405:
       return { type: 'invalid_request', code: 'method_not_allowed', detail: fallbackDetail, attr: null };
     case 413:

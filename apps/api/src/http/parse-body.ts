@@ -11,9 +11,19 @@ export function bodyObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
+/** DRF's wording, which PostHog's clients show as is. */
+const TYPE_MESSAGES: Record<string, string> = {
+  string: 'Not a valid string.',
+  number: 'A valid number is required.',
+  int: 'A valid integer is required.',
+  boolean: 'Must be a valid boolean.',
+  array: 'Expected a list of items.',
+  object: 'Expected a dictionary of items.',
+};
+
 /** Validates `body` against a zod schema; the first issue becomes a 400 naming its field. */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
-  // zod 4 leaves `input` out of issues unless asked; the messages below need it.
+  // reportInput: the offending value decides between "required" and "wrong type", and is quoted.
   const result = schema.safeParse(bodyObject(body), { reportInput: true });
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -21,7 +31,8 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) throw validationError('required', 'This field is required.', attr);
-      throw validationError('invalid_input', `Expected ${issue.expected}.`, attr);
+      if (issue.input === null) throw validationError('null', 'This field may not be null.', attr);
+      throw validationError('invalid_input', TYPE_MESSAGES[issue.expected] ?? `Expected ${issue.expected}.`, attr);
     case 'too_big':
       if (issue.origin === 'string') {
         throw validationError('max_length', `Ensure this field has no more than ${issue.maximum} characters.`, attr);

@@ -1,0 +1,97 @@
+// GET /api/users/@me with a personal API key: the built service vs the bare baseline.
+// Usage: npm run build && node bench/me/run.mjs [--duration 10] [--connections 50]
+// Uses BENCH_DATABASE_URL (default .../users_api_bench, created and migrated) and BENCH_REDIS_URL
+// (default redis://127.0.0.1:6379/15, flushed). Ports 18001 (service) and 18002 (baseline).
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+
+const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, 'log-level': { type: 'string', default: 'info' } } });
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/15';
+const SERVICE_PORT = 18001;
+const BASELINE_PORT = 18002;
+
+async function prepareDatabase() {
+  const admin = new URL(DATABASE_URL);
+  const name = admin.pathname.slice(1);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  if ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  await run('node', ['dist/libs/database/src/migrate.js'], { DATABASE_URL });
+  await run('node', ['-e', `const r=new (require('ioredis').Redis)(${JSON.stringify(REDIS_URL)});r.flushdb().then(()=>r.quit())`]);
+  const db = new pg.Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  await db.query('TRUNCATE users, organizations RESTART IDENTITY CASCADE');
+  await db.end();
+  const cli = (...args) => run('node', ['dist/apps/cli/src/main.js', ...args], { DATABASE_URL, REDIS_URL }, true);
+  await cli('users:create', '--email', 'bench@example.com', '--password', 'bench-password-123', '--first-name', 'Bench');
+  await cli('orgs:create', '--name', 'Bench Org', '--owner', 'bench@example.com');
+  const key = JSON.parse((await cli('keys:create', '--email', 'bench@example.com', '--label', 'bench', '--scopes', 'user:read')).trim().split('\n').at(-1));
+  return key.value;
+}
+
+function run(cmd, args, env = {}, capture = false) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (c) => (out += c));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+function start(args, env, ready) {
+  const child = spawn('node', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  child.stdout.resume();
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 20000;
+    const poll = async () => {
+      try {
+        if ((await fetch(ready)).status < 500) return resolve(child);
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) return reject(new Error(`${args[0]} did not start`));
+      setTimeout(poll, 200);
+    };
+    poll();
+  });
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function measure(name, url, key, pid) {
+  const check = await fetch(url, { headers: { Authorization: `Bearer ${key}` } });
+  if (check.status !== 200) throw new Error(`${name}: ${check.status} ${await check.text()}`);
+  const opts = { url, connections: Number(values.connections), headers: { Authorization: `Bearer ${key}` } };
+  await autocannon({ ...opts, duration: 3 }); // warm-up (JIT, pools)
+  const cpuBefore = cpuSeconds(pid);
+  const r = await autocannon({ ...opts, duration: Number(values.duration) });
+  const cpuMsPerRequest = ((cpuSeconds(pid) - cpuBefore) * 1000) / r.requests.total;
+  if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, cpuMsPerRequest };
+}
+
+const key = await prepareDatabase();
+const service = await start(['dist/apps/api/src/main.js'], { DATABASE_URL, REDIS_URL, PORT: String(SERVICE_PORT), NODE_ENV: 'production', SECRET_KEY: 'bench', LOG_LEVEL: values['log-level'] }, `http://127.0.0.1:${SERVICE_PORT}/api/health`);
+const baseline = await start(['bench/me/baseline.mjs'], { DATABASE_URL, PORT: String(BASELINE_PORT) }, `http://127.0.0.1:${BASELINE_PORT}/`);
+try {
+  const results = [];
+  results.push(await measure('baseline (node:http + pg)', `http://127.0.0.1:${BASELINE_PORT}/api/users/@me/`, key, baseline.pid));
+  results.push(await measure(`service (NestJS, LOG_LEVEL=${values['log-level']})`, `http://127.0.0.1:${SERVICE_PORT}/api/users/@me/`, key, service.pid));
+  console.log(`\nGET /api/users/@me, API key, ${values.connections} connections, ${values.duration} s\n`);
+  console.log('| server | req/s | p50 ms | p99 ms | requests | CPU ms/request |\n|---|---|---|---|---|---|');
+  for (const r of results) console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.cpuMsPerRequest.toFixed(2)} |`);
+  console.log(`\nratio service/baseline: req/s ${(results[1].rps / results[0].rps).toFixed(2)}, CPU per request ${(results[1].cpuMsPerRequest / results[0].cpuMsPerRequest).toFixed(2)}x`);
+} finally {
+  service.kill('SIGTERM');
+  baseline.kill('SIGTERM');
+}

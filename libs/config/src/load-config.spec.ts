@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, parseConfig } from './load-config.js';
+
+const messageOf = (env: NodeJS.ProcessEnv): string => {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('parseConfig accepted a bad environment');
+};
+
+describe('parseConfig (SPEC §7)', () => {
+  it('gives development defaults for an empty environment', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 8000,
+      DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:5432/users_api',
+      REDIS_URL: 'redis://127.0.0.1:6379/0',
+      CORS_ORIGINS: [],
+      TRUST_PROXY: false,
+      SESSION_TTL_S: 14 * 24 * 3600,
+      SENSITIVE_ACTION_MAX_AGE_S: 7200,
+      GITHUB_API_URL: 'https://api.github.com',
+      GITHUB_WEB_URL: 'https://github.com',
+    });
+    expect(config.SECRET_KEY.length).toBeGreaterThan(20);
+  });
+
+  it('parses lists, booleans and numbers', () => {
+    const config = parseConfig({ CORS_ORIGINS: 'https://a.example.com, https://b.example.com,', TRUST_PROXY: '1', PORT: '9000' });
+    expect(config.CORS_ORIGINS).toEqual(['https://a.example.com', 'https://b.example.com']);
+    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.PORT).toBe(9000);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ SESSION_TTL_S: '-5' }, 'SESSION_TTL_S'],
+    [{ GITHUB_API_URL: 'api.github.com' }, 'GITHUB_API_URL'],
+  ])('names the bad variable in %j', (env, name) => {
+    expect(messageOf(env)).toMatch(new RegExp(`^Invalid configuration:\\n  ${name}: `));
+  });
+
+  it('names every bad variable at once', () => {
+    const message = messageOf({ PORT: 'x', REDIS_URL: 'y' });
+    expect(message).toContain('  PORT: ');
+    expect(message).toContain('  REDIS_URL: ');
+  });
+
+  it('requires SECRET_KEY in production, and only there', () => {
+    expect(messageOf({ NODE_ENV: 'production' })).toBe('Invalid configuration:\n  SECRET_KEY: required when NODE_ENV=production');
+    expect(messageOf({ NODE_ENV: 'production', SECRET_KEY: '   ' })).toContain('SECRET_KEY');
+    expect(parseConfig({ NODE_ENV: 'production', SECRET_KEY: 's3cret-value' }).SECRET_KEY).toBe('s3cret-value');
+  });
+
+  it('names GITHUB_APP_PRIVATE_KEY when it is neither PEM nor a readable file', () => {
+    expect(messageOf({ GITHUB_APP_PRIVATE_KEY: '/nonexistent/key.pem' })).toContain('GITHUB_APP_PRIVATE_KEY');
+  });
+});

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { createOrganization, createUser, DEFAULT_PASSWORD } from '../../support/fixtures.js';
+import { ensureBuilt, runBuilt } from '../../support/build.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
+
+const cli = async (...args: string[]) => {
+  const result = await runBuilt('apps/cli/src/main.js', args, { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, NODE_ENV: 'development' });
+  const lines = result.stdout.trim().split('\n');
+  return { ...result, last: result.code === 0 ? (JSON.parse(lines.at(-1)!) as Record<string, unknown>) : undefined };
+};
+
+/** A refused command: non-zero exit, one clear line on stderr, nothing on stdout. */
+const refused = async (expected: RegExp, ...args: string[]) => {
+  const { code, stdout, stderr } = await cli(...args);
+  expect({ code: code === 0 ? 0 : 'non-zero', stdout, stderr }).toEqual({ code: 'non-zero', stdout: '', stderr: expect.stringMatching(expected) });
+  expect(stderr).not.toMatch(/\n\s+at /);
+};
+
+describe('CLI (SPEC §7)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    ensureBuilt();
+    t = await createTestApp();
+  }, 180_000);
+  beforeEach(() => t.reset());
+  afterAll(() => t.close());
+  const count = async (table: string) => Number((await t.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  describe('users:create', () => {
+    it('creates a user who can log in, and prints {id, uuid, email, is_staff}', async () => {
+      const { code, last } = await cli('users:create', '--email', 'Ada@Example.com', '--password', DEFAULT_PASSWORD, '--staff', '--first-name', 'Ada', '--last-name', 'Lovelace');
+      expect(code).toBe(0);
+      const [row] = await t.dataSource.query('SELECT id, uuid, email, is_staff, first_name, last_name FROM users');
+      expect(last).toEqual({ id: row.id, uuid: row.uuid, email: 'ada@example.com', is_staff: true });
+      expect(row).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace' });
+      await t.http().post('/api/login').send({ email: 'ada@example.com', password: DEFAULT_PASSWORD }).expect(200);
+    });
+
+    it('makes a non-staff user by default', async () => {
+      const { last } = await cli('users:create', '--email', 'bob@example.com', '--password', DEFAULT_PASSWORD);
+      expect(last).toMatchObject({ email: 'bob@example.com', is_staff: false });
+    });
+
+    it('refuses a duplicate email (case-insensitively)', async () => {
+      await createUser(t.app, { email: 'taken@example.com' });
+      await refused(/^error: a user with email taken@example\.com already exists\n$/, 'users:create', '--email', 'TAKEN@example.com', '--password', DEFAULT_PASSWORD);
+      expect(await count('users')).toBe(1);
+    });
+
+    it('refuses a missing option or a malformed email', async () => {
+      await refused(/--password is required/, 'users:create', '--email', 'a@example.com');
+      await refused(/--email is required/, 'users:create', '--password', DEFAULT_PASSWORD);
+      await refused(/invalid email address: not-an-email/, 'users:create', '--email', 'not-an-email', '--password', DEFAULT_PASSWORD);
+      expect(await count('users')).toBe(0);
+    });
+  });
+
+  describe('keys:create', () => {
+    it('prints {id, label, scopes, value} once, and the key works', async () => {
+      const user = await createUser(t.app);
+      const { code, last } = await cli('keys:create', '--email', user.email, '--label', 'deploy bot', '--scopes', 'user:read, organization:read');
+      expect(code).toBe(0);
+      expect(last).toEqual({ id: expect.any(String), label: 'deploy bot', scopes: ['user:read', 'organization:read'], value: expect.stringMatching(/^phx_[0-9A-Za-z]{43}$/) });
+      const me = await t.http().get('/api/users/@me').set('Authorization', `Bearer ${last!.value}`).expect(200);
+      expect(me.body.email).toBe(user.email);
+      await t.http().post('/api/organizations').set('Authorization', `Bearer ${last!.value}`).send({ name: 'x' }).expect(403);
+    });
+
+    it('refuses an unknown email, an unknown scope, a missing option and a long label', async () => {
+      const user = await createUser(t.app);
+      await refused(/^error: no user with email nobody@example\.com\n$/, 'keys:create', '--email', 'nobody@example.com', '--label', 'x', '--scopes', '*');
+      await refused(/^error: unknown scope: user:admin\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', 'user:read,user:admin');
+      await refused(/--scopes is required/, 'keys:create', '--email', user.email, '--label', 'x');
+      await refused(/--label must be at most 40 characters/, 'keys:create', '--email', user.email, '--label', 'x'.repeat(41), '--scopes', '*');
+      expect(await count('personal_api_keys')).toBe(0);
+    });
+  });
+
+  describe('orgs:create', () => {
+    it('prints {id, name, slug, team_id} and makes it the owner\'s current organization when they have none', async () => {
+      const owner = await createUser(t.app);
+      const { code, last } = await cli('orgs:create', '--name', 'Hedgehogs Inc', '--owner', owner.email);
+      expect(code).toBe(0);
+      const [team] = await t.dataSource.query('SELECT id, organization_id, name FROM teams');
+      expect(last).toEqual({ id: team.organization_id, name: 'Hedgehogs Inc', slug: 'hedgehogs-inc', team_id: team.id });
+      expect(team.name).toBe('Default project');
+      expect(await t.dataSource.query('SELECT current_organization_id, current_team_id FROM users')).toEqual([{ current_organization_id: team.organization_id, current_team_id: team.id }]);
+      expect(await t.dataSource.query('SELECT level FROM organization_memberships')).toEqual([{ level: 15 }]);
+    });
+
+    it('leaves an existing current organization alone', async () => {
+      const owner = await createUser(t.app);
+      const { organization } = await createOrganization(t.app, owner, 'First');
+      const { last } = await cli('orgs:create', '--name', 'Second', '--owner', owner.email);
+      expect(last!.id).not.toBe(organization.id);
+      expect((await t.dataSource.query('SELECT current_organization_id FROM users'))[0].current_organization_id).toBe(organization.id);
+    });
+
+    it('refuses an unknown owner and a missing name', async () => {
+      await refused(/^error: no user with email ghost@example\.com\n$/, 'orgs:create', '--name', 'X', '--owner', 'ghost@example.com');
+      await refused(/--name is required/, 'orgs:create', '--owner', 'ghost@example.com');
+      expect(await count('organizations')).toBe(0);
+    });
+  });
+
+  describe('orgs:add-member', () => {
+    it('adds a member (level 1 by default) and prints {organization_id, user_id, level}', async () => {
+      const { organization } = await createOrganization(t.app, await createUser(t.app));
+      const member = await createUser(t.app);
+      const { code, last } = await cli('orgs:add-member', '--org', organization.id, '--email', member.email);
+      expect(code).toBe(0);
+      expect(last).toEqual({ organization_id: organization.id, user_id: member.id, level: 1 });
+      const admin = await createUser(t.app);
+      expect((await cli('orgs:add-member', '--org', organization.id, '--email', admin.email, '--level', '8')).last).toEqual({ organization_id: organization.id, user_id: admin.id, level: 8 });
+      expect(await count('organization_memberships')).toBe(3);
+    });
+
+    it('refuses a bad level, an unknown or malformed organization, and an unknown email', async () => {
+      const { organization } = await createOrganization(t.app, await createUser(t.app));
+      const member = await createUser(t.app);
+      await refused(/--level must be 1 \(member\), 8 \(admin\) or 15 \(owner\)/, 'orgs:add-member', '--org', organization.id, '--email', member.email, '--level', '7');
+      await refused(/--level must be/, 'orgs:add-member', '--org', organization.id, '--email', member.email, '--level', 'admin');
+      await refused(/no organization with id 00000000-0000-4000-8000-000000000000/, 'orgs:add-member', '--org', '00000000-0000-4000-8000-000000000000', '--email', member.email);
+      await refused(/no organization with id nope/, 'orgs:add-member', '--org', 'nope', '--email', member.email);
+      await refused(/no user with email ghost@example\.com/, 'orgs:add-member', '--org', organization.id, '--email', 'ghost@example.com');
+      expect(await count('organization_memberships')).toBe(1);
+    });
+  });
+
+  it('refuses an unknown command or option with the usage', async () => {
+    await refused(/error: unknown command users:delete\nusage:/, 'users:delete');
+    await refused(/error: .*--bogus.*\nusage:/s, 'users:create', '--bogus');
+    await refused(/^usage:/);
+  });
+});

@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Controller, Get, Post } from '@nestjs/common';
+import type { AccessRule } from '#libs/auth';
+import { createApiKey, createUser, loggedInUser } from '../../support/fixtures.js';
+import { registeredRoutes, type RegisteredRoute } from '../../support/routes.js';
+import { createTestApp, type TestApp } from '../../support/test-app.js';
+
+/**
+ * SPEC §8, transcribed. A CHANGE TO THIS TABLE IS A PERMISSION CHANGE: it needs the same review as
+ * a change to SPEC §8 itself. Path parameters are compared by position only (`:uuid` = `:id`).
+ * Rows for routes another part of the service adds are checked once the route exists.
+ */
+const PUBLIC: AccessRule = { kind: 'public' };
+const SESSION: AccessRule = { kind: 'session' };
+const scope = (s: 'user:read' | 'user:write' | 'organization:read' | 'organization:write'): AccessRule => ({ kind: 'scope', scope: s });
+
+const SCOPE_TABLE: Record<string, AccessRule> = {
+  // Users (§2)
+  'GET /api/users': scope('user:read'),
+  'GET /api/users/:p': scope('user:read'),
+  'PATCH /api/users/:p': scope('user:write'),
+  'PUT /api/users/:p': scope('user:write'),
+  'DELETE /api/users/:p': SESSION,
+  'POST /api/users/:p/credentials_review_complete': SESSION,
+  'GET /api/users/:p/github_login': scope('user:read'),
+  'GET /api/users/:p/hedgehog_config': scope('user:read'),
+  'PATCH /api/users/:p/hedgehog_config': scope('user:write'),
+  // Signal autonomy (§6)
+  'GET /api/users/:p/signal_autonomy': scope('user:write'),
+  'POST /api/users/:p/signal_autonomy': scope('user:write'),
+  'DELETE /api/users/:p/signal_autonomy': scope('user:write'),
+  // Personal GitHub integrations (§4)
+  'GET /api/users/:p/integrations': scope('user:read'),
+  'GET /api/users/:p/integrations/github/:p/repos': scope('user:read'),
+  'GET /api/users/:p/integrations/github/:p/branches': scope('user:read'),
+  'DELETE /api/users/:p/integrations/github/:p': scope('user:write'),
+  'POST /api/users/:p/integrations/github/:p/repos/refresh': scope('user:write'),
+  'POST /api/users/:p/integrations/github/start': scope('user:write'),
+  'POST /api/users/@me/integrations/github/start': scope('user:write'),
+  'GET /api/integrations/github/callback': PUBLIC,
+  'POST /api/integrations/github/webhook': PUBLIC,
+  // Personal API keys (§1.2): a key cannot manage keys.
+  'GET /api/personal_api_keys': SESSION,
+  'POST /api/personal_api_keys': SESSION,
+  'DELETE /api/personal_api_keys/:p': SESSION,
+  // Organizations (§3)
+  'GET /api/organizations': scope('organization:read'),
+  'POST /api/organizations': scope('organization:write'),
+  'DELETE /api/organizations/:p': scope('organization:write'),
+  // Sessions (§1.1): logout and reauth act on the browser session itself.
+  'POST /api/login': PUBLIC,
+  'POST /api/logout': SESSION,
+  'POST /api/reauth': SESSION,
+  // Operations (§7)
+  'GET /api/health': PUBLIC,
+  'GET /api/ready': PUBLIC,
+};
+
+const tableKey = (route: RegisteredRoute) => `${route.method} ${route.path.replace(/:\w+/g, ':p')}`;
+
+describe('route access declarations (SPEC §1.3, §8)', () => {
+  let t: TestApp;
+  let routes: RegisteredRoute[];
+  beforeAll(async () => {
+    t = await createTestApp();
+    routes = registeredRoutes(t.app);
+  });
+  afterAll(() => t.close());
+
+  it('finds the routes (the walk itself works)', () => {
+    expect(routes.map(tableKey)).toEqual(expect.arrayContaining(['POST /api/login', 'GET /api/users/:p', 'DELETE /api/organizations/:p']));
+  });
+
+  it('every registered route declares an Access rule', () => {
+    const undeclared = routes.filter((r) => r.access === undefined).map((r) => `${r.method} ${r.path} (${r.controller}.${r.handler})`);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('every registered route is in the §8 table, with the rule the table gives', () => {
+    const rows = routes.map((r) => ({ route: tableKey(r), access: r.access }));
+    const expected = routes.map((r) => ({ route: tableKey(r), access: SCOPE_TABLE[tableKey(r)] ?? 'MISSING FROM THE §8 TABLE' }));
+    expect(rows).toEqual(expected);
+  });
+});
+
+@Controller('probe')
+class UndeclaredProbeController {
+  @Get()
+  read(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Post()
+  write(): { ok: true } {
+    return { ok: true };
+  }
+}
+
+describe('a route without a declaration', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ controllers: [UndeclaredProbeController] });
+  });
+  afterAll(() => t.close());
+
+  it('is found by the walk', () => {
+    expect(registeredRoutes(t.app).filter((r) => r.access === undefined).map(tableKey).sort()).toEqual(['GET /api/probe', 'POST /api/probe']);
+  });
+
+  it('refuses API keys with 403, whatever their scopes', async () => {
+    const key = await createApiKey(t.app, await createUser(t.app), ['*']);
+    const res = await t.http().get('/api/probe').set('Authorization', `Bearer ${key}`).expect(403);
+    expect(res.body).toEqual({ type: 'authentication_error', code: 'permission_denied', detail: 'This action does not support personal API key access', attr: null });
+  });
+
+  it('refuses sessions and anonymous callers too (default deny)', async () => {
+    const { client } = await loggedInUser(t.app);
+    expect((await client.get('/api/probe').expect(403)).body.code).toBe('permission_denied');
+    await client.post('/api/probe').expect(403);
+    await t.http().get('/api/probe').expect(401);
+  });
+});
