@@ -42,6 +42,26 @@ export function githubDocumentsStatus(method: string, pathTemplate: string, stat
 }
 
 /**
+ * GitHub's description is OpenAPI 3.0, where `nullable: true` widens a schema to also allow null;
+ * JSON Schema (Ajv) spells that as a `null` alternative. Rewrites every schema node accordingly.
+ */
+export function openApiToJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(openApiToJsonSchema);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'nullable') continue;
+    // `properties` and `patternProperties` map names to schemas; their keys are not keywords.
+    out[key] = key === 'properties' || key === 'patternProperties'
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, openApiToJsonSchema(v)]))
+      : openApiToJsonSchema(value);
+  }
+  if ((node as { nullable?: unknown }).nullable !== true) return out;
+  if (typeof out.type === 'string' && !out.enum) return { ...out, type: [out.type, 'null'] };
+  return { anyOf: [{ type: 'null' }, out] };
+}
+
+/**
  * Throws unless `body` is what GitHub documents for this operation and status: a body matching the
  * JSON schema, or no body when the documented response has no content (304, 204).
  */
@@ -56,7 +76,7 @@ export function validateAgainstGithubOpenApi(method: string, pathTemplate: strin
   const key = `${where}`;
   let validate = compiled.get(key);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = ajv.compile(openApiToJsonSchema(schema) as JsonSchema);
     compiled.set(key, validate);
   }
   if (!validate(body)) {
