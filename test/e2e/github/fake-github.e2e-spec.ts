@@ -667,9 +667,17 @@ describe('fake GitHub server', () => {
       expect(gh.callsTo('/installation/')).toBe(0);
     });
 
-    it('signs webhook bodies as GitHub does (X-Hub-Signature-256)', () => {
+    it('signs webhook bodies as GitHub does (X-Hub-Signature-256) and hands out conforming objects for payloads', () => {
       const body = '{"action":"created"}';
       expect(gh.signWebhook(body)).toBe(`sha256=${createHmac('sha256', gh.webhookSecret).update(body).digest('hex')}`);
+      const id = installation([{ name: 'hooked' }]);
+      const inst = gh.installationJson(id);
+      validateAgainstGithubOpenApi('get', '/app/installations/{installation_id}', 200, inst);
+      expect(inst).toMatchObject({ id, account: { login: `acct-${id}` } });
+      const repo = gh.repoJson(id, `acct-${id}/hooked`);
+      validateAgainstGithubOpenApi('get', '/repos/{owner}/{repo}', 200, repo);
+      expect(repo).toMatchObject({ full_name: `acct-${id}/hooked` });
+      expect(() => gh.repoJson(id, 'x/y')).toThrow(/has no x\/y/);
     });
   });
 

@@ -418,6 +418,13 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
     expireTokens: () => model.expireTokens(),
     rateLimit: (id) => ({ ...limiter.peek(`installation:${id}`) }),
     repoNames: (id) => model.installation(id).repos.map((r) => r.fullName),
+    installationJson: (id) => bodies.installation(base, { appId, appSlug }, model.installation(id)),
+    repoJson: (id, fullName) => {
+      const inst = model.installation(id);
+      const repo = inst.repos.find((r) => r.fullName.toLowerCase() === fullName.toLowerCase());
+      if (!repo) throw new Error(`fake GitHub: installation ${id} has no ${fullName}`);
+      return bodies.repository(base, repo, model.accountFor(inst, repo));
+    },
     signWebhook: (raw) => `sha256=${createHmac('sha256', webhookSecret).update(raw).digest('hex')}`,
   };
   return fake;

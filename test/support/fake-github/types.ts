@@ -81,6 +81,10 @@ export interface FakeGithub {
   rateLimit(installationId: number): RateLimitState;
   /** The repositories of an installation as the fake holds them (full names, in listing order). */
   repoNames(installationId: number): string[];
+  /** The installation object as GitHub serves it (e.g. to build `installation` webhook payloads). */
+  installationJson(installationId: number): Record<string, unknown>;
+  /** The full repository object as GitHub serves it (e.g. for `repository` webhook payloads). */
+  repoJson(installationId: number, fullName: string): Record<string, unknown>;
   /** `sha256=<hex>` HMAC of a raw webhook body with `webhookSecret` (the X-Hub-Signature-256 value). */
   signWebhook(rawBody: string | Buffer): string;
 }
