@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
+import { GithubModule } from '#libs/github';
 import { LoggingModule } from '#libs/logging';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
@@ -11,6 +12,8 @@ import { GithubLoginLookup, noDeletionCleanup, noGithubLogin, UserDeletionListen
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { GithubReposController } from './github/github-repos.controller.js';
+import { IntegrationsController } from './github/integrations.controller.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
@@ -29,8 +32,10 @@ import { UsersController } from './users/users.controller.js';
     AuthModule,
     UsersModule,
     OrganizationsModule,
+    GithubModule,
   ],
-  controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, OrganizationsController],
+  controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, OrganizationsController,
+    IntegrationsController, GithubReposController],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -1,7 +1,11 @@
 import { InitialSchema1764170000000 } from './1764170000000-InitialSchema.js';
+import { GithubIntegrations1764190000000 } from './1764190000000-GithubIntegrations.js';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the build, the CLI and Jest see
  * the same list. Add new ones at the end; never edit one that has shipped.
  */
-export const migrations = [InitialSchema1764170000000];
+export const migrations = [
+  InitialSchema1764170000000,
+  GithubIntegrations1764190000000,
+];

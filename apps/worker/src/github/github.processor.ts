@@ -1,0 +1,41 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { ReposSync, StaleSweep, type RefreshReposData, type SyncOutcome } from '#libs/github';
+import { GithubJob, QueueName } from '#libs/redis';
+
+/** Runs the GitHub queue's jobs; the work itself lives in #libs/github. */
+@Processor(QueueName.Github, { concurrency: 4 })
+export class GithubProcessor extends WorkerHost {
+  constructor(
+    private readonly repos: ReposSync,
+    private readonly sweep: StaleSweep,
+  ) {
+    super();
+  }
+
+  async process(job: Job, token?: string): Promise<unknown> {
+    switch (job.name) {
+      case GithubJob.RefreshRepos:
+        return this.settle(job, token, await this.repos.run((job.data as RefreshReposData).installationId));
+      case GithubJob.SweepStale:
+        return { enqueued: await this.sweep.run() };
+      default:
+        throw new UnrecoverableError(`Unknown GitHub job ${job.name}`);
+    }
+  }
+
+  /** Turns a sync outcome into BullMQ semantics (delay is not a failure; stop is never retried). */
+  private async settle(job: Job, token: string | undefined, outcome: SyncOutcome): Promise<unknown> {
+    switch (outcome.kind) {
+      case 'done':
+        return { ok: true };
+      case 'delay':
+        await job.moveToDelayed(outcome.untilMs, token);
+        throw new DelayedError();
+      case 'stop':
+        throw new UnrecoverableError(outcome.reason);
+      case 'retry':
+        throw new Error(outcome.reason);
+    }
+  }
+}
