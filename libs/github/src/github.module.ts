@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueModule } from '#libs/redis';
+import { ConnectService } from './connect.service.js';
 import { GithubClient } from './github-client.js';
 import { GithubIntegration } from './github-integration.entity.js';
 import { GithubJobs } from './github-jobs.js';
@@ -12,6 +13,9 @@ import { ReposCache } from './repos-cache.js';
 import { ReposService } from './repos.service.js';
 import { ReposSync } from './repos-sync.js';
 import { StaleSweep } from './stale-sweep.js';
+import { WebhookHandler } from './webhook-handler.js';
+import { WebhooksService } from './webhooks.service.js';
+import { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations } from './user-seams.js';
 
 const services = [
   GithubClient,
@@ -23,6 +27,11 @@ const services = [
   ReposService,
   ReposSync,
   StaleSweep,
+  ConnectService,
+  GithubLoginFromIntegrations,
+  GithubCleanupOnUserDeletion,
+  WebhooksService,
+  WebhookHandler,
 ];
 
 @Module({

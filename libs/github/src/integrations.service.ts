@@ -13,6 +13,7 @@ export interface LinkedInstallation {
   account: GithubAccount;
   repositorySelection: string | null;
   githubUser: GithubUserRef;
+  status?: InstallationStatus;
 }
 
 /** The integration rows: who linked which installation, and the uninstall-if-last rule. */
@@ -49,7 +50,7 @@ export class IntegrationsService {
         account: linked.account,
         repositorySelection: linked.repositorySelection,
         githubUser: linked.githubUser,
-        status: 'active',
+        status: linked.status ?? 'active',
         updatedAt: new Date(),
       },
       { conflictPaths: ['userId', 'installationId'] },

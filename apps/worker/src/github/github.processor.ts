@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { ReposSync, StaleSweep, type RefreshReposData, type SyncOutcome } from '#libs/github';
+import { ReposSync, StaleSweep, WebhookHandler, type RefreshReposData, type SyncOutcome, type WebhookData } from '#libs/github';
 import { GithubJob, QueueName } from '#libs/redis';
 
 /** Runs the GitHub queue's jobs; the work itself lives in #libs/github. */
@@ -9,6 +9,7 @@ export class GithubProcessor extends WorkerHost {
   constructor(
     private readonly repos: ReposSync,
     private readonly sweep: StaleSweep,
+    private readonly webhooks: WebhookHandler,
   ) {
     super();
   }
@@ -17,6 +18,8 @@ export class GithubProcessor extends WorkerHost {
     switch (job.name) {
       case GithubJob.RefreshRepos:
         return this.settle(job, token, await this.repos.run((job.data as RefreshReposData).installationId));
+      case GithubJob.HandleWebhook:
+        return { result: await this.webhooks.handle(job.data as WebhookData) };
       case GithubJob.SweepStale:
         return { enqueued: await this.sweep.run() };
       default:
