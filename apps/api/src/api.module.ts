@@ -12,6 +12,7 @@ import { GithubLoginLookup, UserDeletionListener, UsersModule } from '#libs/user
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { GithubBranchesController } from './github/github-branches.controller.js';
 import { GithubConnectController } from './github/github-connect.controller.js';
 import { GithubReposController } from './github/github-repos.controller.js';
 import { GithubWebhookController } from './github/github-webhook.controller.js';
@@ -37,7 +38,7 @@ import { UsersController } from './users/users.controller.js';
     GithubModule,
   ],
   controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, OrganizationsController,
-    IntegrationsController, GithubReposController, GithubConnectController, GithubWebhookController],
+    IntegrationsController, GithubReposController, GithubConnectController, GithubWebhookController, GithubBranchesController],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },

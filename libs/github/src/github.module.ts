@@ -1,11 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QueueModule } from '#libs/redis';
+import { BranchesCache } from './branches-cache.js';
+import { BranchesService } from './branches.service.js';
+import { BranchesSync } from './branches-sync.js';
 import { ConnectService } from './connect.service.js';
 import { GithubClient } from './github-client.js';
 import { GithubIntegration } from './github-integration.entity.js';
 import { GithubJobs } from './github-jobs.js';
 import { DEFAULT_GITHUB_TUNING, GITHUB_TUNING } from './github-tuning.js';
+import { InstallationCalls } from './installation-calls.js';
 import { InstallationState } from './installation-state.js';
 import { InstallationTokenCache } from './installation-token-cache.js';
 import { IntegrationsService } from './integrations.service.js';
@@ -32,6 +36,10 @@ const services = [
   GithubCleanupOnUserDeletion,
   WebhooksService,
   WebhookHandler,
+  InstallationCalls,
+  BranchesCache,
+  BranchesSync,
+  BranchesService,
 ];
 
 @Module({

@@ -17,3 +17,6 @@ export { StaleSweep, jitteredTtlMs } from './stale-sweep.js';
 export type { SyncOutcome } from './sync-outcome.js';
 export { githubErrors } from './github-errors.js';
 export { cacheKeys } from './cache-keys.js';
+export { BranchesService, type BranchesPage } from './branches.service.js';
+export { BranchesSync, orderBranches } from './branches-sync.js';
+export { BranchesCache } from './branches-cache.js';

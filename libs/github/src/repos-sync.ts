@@ -1,8 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { classifyGithubError, isTokenMint, type GithubFailure } from './github-failure.js';
-import { GithubClient } from './github-client.js';
-import { InstallationState } from './installation-state.js';
-import { InstallationTokenCache } from './installation-token-cache.js';
+import { Injectable } from '@nestjs/common';
+import type { GithubOctokit } from './github-client.js';
+import { InstallationCalls } from './installation-calls.js';
 import { ReposCache, type CachedRepo } from './repos-cache.js';
 import type { SyncOutcome } from './sync-outcome.js';
 
@@ -37,47 +35,25 @@ const slim = (r: GithubRepo): CachedRepo => ({
  */
 @Injectable()
 export class ReposSync {
-  private readonly logger = new Logger('ReposSync');
-
   constructor(
-    private readonly client: GithubClient,
+    private readonly calls: InstallationCalls,
     private readonly cache: ReposCache,
-    private readonly tokens: InstallationTokenCache,
-    private readonly state: InstallationState,
   ) {}
 
   async run(installationId: number): Promise<SyncOutcome> {
     const meta = await this.cache.meta(installationId);
-    if (meta.status === 'deleted') return { kind: 'stop', reason: 'installation deleted' };
-    if (meta.status === 'suspended') return { kind: 'stop', reason: 'installation suspended' };
-    if (meta.blockedUntil && meta.blockedUntil > Date.now()) return { kind: 'delay', untilMs: meta.blockedUntil };
     // The stored ETag is only worth sending while its snapshot is still there.
     const etag = meta.version && meta.etag ? meta.etag : undefined;
-    let failure: GithubFailure | undefined;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await this.sweep(installationId, etag);
+    return this.calls.run(installationId, (octokit) => this.sweep(octokit, installationId, etag), {
+      onFailure: async (failure) => {
+        if (failure.kind !== 'not_modified') return undefined;
+        await this.cache.touch(installationId, meta.version!);
         return { kind: 'done' };
-      } catch (error) {
-        failure = classifyGithubError(error);
-        if (failure.kind === 'not_modified') {
-          await this.cache.touch(installationId, meta.version!);
-          return { kind: 'done' };
-        }
-        if (failure.kind === 'not_found' && isTokenMint(error)) {
-          await this.state.deleted(installationId);
-          return { kind: 'stop', reason: 'installation deleted on GitHub' };
-        }
-        // An expired or revoked shared token: mint a new one once.
-        if (failure.kind !== 'unauthorized' || attempt > 0) break;
-        await this.tokens.drop(installationId);
-      }
-    }
-    return this.failed(installationId, failure!);
+      },
+    });
   }
 
-  private async sweep(installationId: number, etag: string | undefined): Promise<void> {
-    const octokit = this.client.installationClient(installationId);
+  private async sweep(octokit: GithubOctokit, installationId: number, etag: string | undefined): Promise<void> {
     const repos: CachedRepo[] = [];
     let firstEtag: string | undefined;
     const pages = octokit.paginate.iterator(octokit.rest.apps.listReposAccessibleToInstallation, {
@@ -89,20 +65,5 @@ export class ReposSync {
       for (const repo of page.data as unknown as GithubRepo[]) repos.push(slim(repo));
     }
     await this.cache.replace(installationId, repos, firstEtag);
-  }
-
-  private async failed(installationId: number, failure: GithubFailure): Promise<SyncOutcome> {
-    switch (failure.kind) {
-      case 'suspended':
-        await this.state.suspended(installationId);
-        return { kind: 'stop', reason: 'installation suspended' };
-      case 'rate_limited':
-        await this.cache.recordError(installationId, 'github_rate_limited', failure.retryAfterS);
-        return { kind: 'delay', untilMs: Date.now() + failure.retryAfterS * 1000 };
-      default:
-        this.logger.warn(`Refreshing repositories of installation ${installationId} failed: ${failure.kind}`);
-        await this.cache.recordError(installationId, 'github_unavailable');
-        return { kind: 'retry', reason: `GitHub ${failure.kind}` };
-    }
   }
 }

@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { Inject } from '@nestjs/common';
-import { REDIS } from '#libs/redis';
-import { cacheKeys } from './cache-keys.js';
+import { BranchesCache } from './branches-cache.js';
 import { GithubJobs, type WebhookData } from './github-jobs.js';
 import { InstallationState } from './installation-state.js';
 import { IntegrationsService } from './integrations.service.js';
@@ -21,7 +18,7 @@ interface Payload {
 @Injectable()
 export class WebhookHandler {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly branches: BranchesCache,
     private readonly integrations: IntegrationsService,
     private readonly state: InstallationState,
     private readonly jobs: GithubJobs,
@@ -42,7 +39,7 @@ export class WebhookHandler {
       case 'create':
       case 'delete':
         if (p.ref_type !== 'branch' || !p.repository?.full_name) return 'ignored: not a branch';
-        await this.redis.del(cacheKeys.branches(iid, p.repository.full_name));
+        await this.branches.drop(iid, p.repository.full_name);
         return 'branch cache dropped';
       default:
         return `ignored: ${event}`;

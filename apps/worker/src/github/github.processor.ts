@@ -1,6 +1,6 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { ReposSync, StaleSweep, WebhookHandler, type RefreshReposData, type SyncOutcome, type WebhookData } from '#libs/github';
+import { BranchesSync, ReposSync, StaleSweep, WebhookHandler, type RefreshBranchesData, type RefreshReposData, type SyncOutcome, type WebhookData } from '#libs/github';
 import { GithubJob, QueueName } from '#libs/redis';
 
 /** Runs the GitHub queue's jobs; the work itself lives in #libs/github. */
@@ -8,6 +8,7 @@ import { GithubJob, QueueName } from '#libs/redis';
 export class GithubProcessor extends WorkerHost {
   constructor(
     private readonly repos: ReposSync,
+    private readonly branches: BranchesSync,
     private readonly sweep: StaleSweep,
     private readonly webhooks: WebhookHandler,
   ) {
@@ -18,6 +19,10 @@ export class GithubProcessor extends WorkerHost {
     switch (job.name) {
       case GithubJob.RefreshRepos:
         return this.settle(job, token, await this.repos.run((job.data as RefreshReposData).installationId));
+      case GithubJob.RefreshBranches: {
+        const { installationId, repo } = job.data as RefreshBranchesData;
+        return this.settle(job, token, await this.branches.run(installationId, repo));
+      }
       case GithubJob.HandleWebhook:
         return { result: await this.webhooks.handle(job.data as WebhookData) };
       case GithubJob.SweepStale:
