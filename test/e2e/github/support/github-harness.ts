@@ -116,3 +116,16 @@ export const repoCalls = (gh: FakeGithub, iid: number) =>
 
 export const mints = (gh: FakeGithub, iid: number) =>
   gh.calls.filter((c) => c.path === `/app/installations/${iid}/access_tokens`).length;
+
+/**
+ * Makes the shared installation token look a minute old. auth-app retries a 401 for 5 s after a
+ * token's creation (GitHub's replication lag); tokens in real use are older than that.
+ */
+export async function ageToken(h: GithubHarness, iid: number): Promise<void> {
+  const key = `gh:token:${iid}`;
+  const value = await h.t.redis.get(key);
+  if (!value) return;
+  const parts = value.split('|');
+  parts[1] = new Date(Date.now() - 60_000).toISOString();
+  await h.t.redis.set(key, parts.join('|'), 'KEEPTTL');
+}
