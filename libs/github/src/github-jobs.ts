@@ -36,10 +36,15 @@ export class GithubJobs {
     @Inject(GITHUB_TUNING) private readonly tuning: GithubTuning,
   ) {}
 
-  private options(dedupId: string, priority: JobPriority): JobsOptions {
+  /**
+   * `keepLastIfActive`: an add during a running job queues one more run after it (new information
+   * must be picked up). Without it (background and scheduled refreshes), an add while any job of the
+   * id is queued or running is simply dropped.
+   */
+  private options(dedupId: string, priority: JobPriority, keepLastIfActive = true): JobsOptions {
     return {
       priority: PRIORITY[priority],
-      deduplication: { id: dedupId, keepLastIfActive: true },
+      deduplication: keepLastIfActive ? { id: dedupId, keepLastIfActive: true } : { id: dedupId },
       attempts: 5,
       backoff: { type: 'exponential', delay: this.tuning.jobBackoffMs },
       removeOnComplete: 100,
@@ -52,9 +57,21 @@ export class GithubJobs {
     await this.queue.add(GithubJob.RefreshRepos, data, this.options(`repos:${installationId}`, priority));
   }
 
+  /**
+   * The schedule's refresh: nothing if a refresh of the installation is already queued or running
+   * (a scheduled sweep never adds the "one waiting" a user's refresh may). Returns whether it added one.
+   */
+  async refreshReposIfIdle(installationId: number): Promise<boolean> {
+    const dedupId = `repos:${installationId}`;
+    if (await this.queue.getDeduplicationJobId(dedupId)) return false;
+    const data: RefreshReposData = { installationId };
+    await this.queue.add(GithubJob.RefreshRepos, data, this.options(dedupId, 'low', false));
+    return true;
+  }
+
   async refreshBranches(installationId: number, repo: string, priority: JobPriority): Promise<void> {
     const data: RefreshBranchesData = { installationId, repo };
-    await this.queue.add(GithubJob.RefreshBranches, data, this.options(`branches:${installationId}:${repo.toLowerCase()}`, priority));
+    await this.queue.add(GithubJob.RefreshBranches, data, this.options(`branches:${installationId}:${repo.toLowerCase()}`, priority, priority === 'high'));
   }
 
   async handleWebhook(data: WebhookData): Promise<void> {

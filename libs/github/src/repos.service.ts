@@ -99,7 +99,7 @@ export class ReposService {
   }
 
   private refreshInBackground(iid: number): void {
-    this.jobs.refreshRepos(iid, 'low').catch((error: unknown) => this.logger.warn(`Could not enqueue a refresh of ${iid}: ${String(error)}`));
+    this.jobs.refreshReposIfIdle(iid).catch((error: unknown) => this.logger.warn(`Could not enqueue a refresh of ${iid}: ${String(error)}`));
   }
 
   /** Case-insensitive substring of `full_name`, in snapshot order (already sorted). */

@@ -36,8 +36,7 @@ export class StaleSweep {
       if (meta.status !== 'active') continue;
       if (meta.blockedUntil && meta.blockedUntil > now) continue;
       if (meta.syncedAt !== undefined && now - meta.syncedAt < jitteredTtlMs(this.config.GITHUB_REPOS_TTL_S, iid, meta.syncedAt)) continue;
-      await this.jobs.refreshRepos(iid, 'low');
-      due.push(iid);
+      if (await this.jobs.refreshReposIfIdle(iid)) due.push(iid);
     }
     return due;
   }
