@@ -73,8 +73,10 @@ for (let i = 0; ; i++) {
   await sleep(100);
 }
 // The minute sweep would sync the installations behind the measurements: stop it, then link them.
-await sleep(1000);
 const queue = new Queue('github', { connection: { url: REDIS_URL }, prefix: 'bench-bull' });
+// The worker registers it once booted (possibly after the API answers).
+while (!(await queue.getJobScheduler('github-sweep-stale'))) await sleep(100);
+await sleep(500);
 await queue.removeJobScheduler('github-sweep-stale');
 await queue.drain(true);
 await queue.close();
