@@ -4,13 +4,19 @@ import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
+import { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations, GithubModule } from '#libs/github';
 import { LoggingModule } from '#libs/logging';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
-import { GithubLoginLookup, noDeletionCleanup, noGithubLogin, UserDeletionListener, UsersModule } from '#libs/users';
+import { GithubLoginLookup, UserDeletionListener, UsersModule } from '#libs/users';
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { GithubBranchesController } from './github/github-branches.controller.js';
+import { GithubConnectController } from './github/github-connect.controller.js';
+import { GithubReposController } from './github/github-repos.controller.js';
+import { GithubWebhookController } from './github/github-webhook.controller.js';
+import { IntegrationsController } from './github/integrations.controller.js';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
@@ -35,8 +41,21 @@ import { UsersController } from './users/users.controller.js';
     UsersModule,
     OrganizationsModule,
     SignalAutonomyApiModule,
+    GithubModule,
   ],
-  controllers: [HealthController, SessionController, PersonalApiKeysController, UsersController, UserActionsController, OrganizationsController],
+  controllers: [
+    HealthController,
+    SessionController,
+    PersonalApiKeysController,
+    UsersController,
+    UserActionsController,
+    OrganizationsController,
+    IntegrationsController,
+    GithubReposController,
+    GithubConnectController,
+    GithubWebhookController,
+    GithubBranchesController,
+  ],
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
@@ -46,9 +65,9 @@ import { UsersController } from './users/users.controller.js';
     UserUpdateService,
     UserUpdateValidator,
     UserDeletionService,
-    // Replaced by the GitHub integration's implementations.
-    { provide: GithubLoginLookup, useValue: noGithubLogin },
-    { provide: UserDeletionListener, useValue: noDeletionCleanup },
+    // The users endpoints' seams, implemented by the GitHub integration.
+    { provide: GithubLoginLookup, useExisting: GithubLoginFromIntegrations },
+    { provide: UserDeletionListener, useExisting: GithubCleanupOnUserDeletion },
   ],
 })
 export class ApiModule {}

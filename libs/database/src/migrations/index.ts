@@ -1,5 +1,6 @@
 import { InitialSchema1764170000000 } from './1764170000000-InitialSchema.js';
 import { SignalAutonomy1764180000000 } from './1764180000000-SignalAutonomy.js';
+import { GithubIntegrations1764190000000 } from './1764190000000-GithubIntegrations.js';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the build, the CLI and Jest see
@@ -8,4 +9,5 @@ import { SignalAutonomy1764180000000 } from './1764180000000-SignalAutonomy.js';
 export const migrations = [
   InitialSchema1764170000000,
   SignalAutonomy1764180000000,
+  GithubIntegrations1764190000000,
 ];

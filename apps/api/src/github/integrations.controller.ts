@@ -1,0 +1,61 @@
+import { Controller, Delete, Get, HttpCode, Param, Req } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { z } from 'zod';
+import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
+import { githubErrors, IntegrationsService, type GithubIntegration } from '#libs/github';
+import { openApiSchema, paginated } from '../http/openapi-schema.js';
+import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
+import { UserTargetService } from '../users/user-target.service.js';
+import { parseInstallationId } from './github-params.js';
+
+const integrationBody = z.object({
+  id: z.string(),
+  kind: z.literal('github'),
+  installation_id: z.string(),
+  repository_selection: z.string().nullable(),
+  account: z.object({ type: z.string(), name: z.string() }),
+  status: z.enum(['active', 'suspended', 'deleted']),
+  created_at: z.string(),
+});
+type IntegrationBody = z.infer<typeof integrationBody>;
+
+const present = (row: GithubIntegration): IntegrationBody => ({
+  id: row.id,
+  kind: 'github',
+  installation_id: String(row.installationId),
+  repository_selection: row.repositorySelection,
+  account: { type: row.account.type, name: row.account.login },
+  status: row.status,
+  created_at: row.createdAt.toISOString(),
+});
+
+/** A user's personal integrations (SPEC §4.2, §4.3). */
+@ApiTags('integrations')
+@Controller('users/:uuid/integrations')
+export class IntegrationsController {
+  constructor(
+    private readonly targets: UserTargetService,
+    private readonly integrations: IntegrationsService,
+  ) {}
+
+  @Get()
+  @RequireScope('user:read')
+  @ApiOperation({ summary: "List a user's GitHub integrations, oldest first." })
+  @ApiOkResponse({ schema: openApiSchema(paginated(integrationBody)) })
+  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Req() req: Request): Promise<PageBody<IntegrationBody>> {
+    const user = await this.targets.resolve(auth, uuid);
+    const page = parsePage(req.query);
+    return pageBody(req, page, await this.integrations.list(user.id, page), present);
+  }
+
+  @Delete('github/:iid')
+  @HttpCode(204)
+  @RequireScope('user:write')
+  @ApiOperation({ summary: 'Unlink a GitHub installation; the last user to unlink it also uninstalls the App.' })
+  @ApiNoContentResponse()
+  async remove(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string): Promise<void> {
+    const user = await this.targets.resolve(auth, uuid);
+    if (!(await this.integrations.unlink(user.id, parseInstallationId(iid)))) throw githubErrors.integrationNotFound();
+  }
+}

@@ -1,0 +1,151 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { REDIS } from '#libs/redis';
+import { cacheKeys } from './cache-keys.js';
+import type { InstallationStatus } from './github-integration.entity.js';
+
+/** One repository as the API serves it (SPEC §4.4). */
+export interface CachedRepo {
+  id: number;
+  name: string;
+  full_name: string;
+  private: boolean;
+  default_branch: string | null;
+  language: string | null;
+  pushed_at: string | null;
+  archived: boolean;
+  can_push: boolean;
+}
+
+/** What the worker last learned about an installation (a Redis hash). */
+export interface InstallationMeta {
+  status: InstallationStatus;
+  version?: string;
+  syncedAt?: number;
+  total?: number;
+  etag?: string;
+  /** Last failed refresh: when, as which API error code, and its Retry-After. */
+  errAt?: number;
+  errCode?: 'github_unavailable' | 'github_rate_limited';
+  errRetryS?: number;
+  /** No GitHub call for this installation before this time (rate limited). */
+  blockedUntil?: number;
+}
+
+/** A parsed snapshot: the list in serving order plus the case-folded names search scans. */
+export interface Snapshot {
+  repos: CachedRepo[];
+  folded: string[];
+}
+
+/** Snapshots outlive several missed refreshes, then go (the next read refills them). */
+const SNAPSHOT_TTL_S = 24 * 3600;
+/** Parsed snapshots kept per process: parsing 10,000 repositories per request would dominate. */
+const PARSED_MAX = 16;
+
+const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+
+export const foldName = (s: string) => s.toLowerCase();
+
+/** Serving order (SPEC §4.4): `full_name` case-folded ascending. */
+export const byFoldedFullName = (a: CachedRepo, b: CachedRepo) => {
+  const x = foldName(a.full_name);
+  const y = foldName(b.full_name);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/**
+ * The repository cache of each installation: a meta hash and one JSON snapshot, swapped in
+ * atomically (MULTI) with the meta that points at it, the previous version deleted in the same
+ * transaction. Shared by all users of the installation; access is checked against the database.
+ */
+@Injectable()
+export class ReposCache {
+  private readonly parsed = new Map<string, Snapshot>();
+
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async meta(iid: number): Promise<InstallationMeta> {
+    const h = await this.redis.hgetall(cacheKeys.meta(iid));
+    return {
+      status: (h.status as InstallationStatus | undefined) ?? 'active',
+      version: h.version || undefined,
+      syncedAt: num(h.synced_at),
+      total: num(h.total),
+      etag: h.etag || undefined,
+      errAt: num(h.err_at),
+      errCode: (h.err_code as InstallationMeta['errCode']) || undefined,
+      errRetryS: num(h.err_retry),
+      blockedUntil: num(h.blocked_until),
+    };
+  }
+
+  /** The snapshot `meta` points at, parsed once per version; null when there is none. */
+  async snapshot(iid: number, meta: InstallationMeta): Promise<Snapshot | null> {
+    if (!meta.version) return null;
+    const key = `${iid}:${meta.version}`;
+    const hit = this.parsed.get(key);
+    if (hit) return hit;
+    const raw = await this.redis.get(cacheKeys.repos(iid, meta.version));
+    if (raw === null) return null;
+    const repos = JSON.parse(raw) as CachedRepo[];
+    const snapshot = { repos, folded: repos.map((r) => foldName(r.full_name)) };
+    // Drop older versions of this installation, then the oldest entries beyond the cap.
+    for (const k of this.parsed.keys()) if (k.startsWith(`${iid}:`)) this.parsed.delete(k);
+    this.parsed.set(key, snapshot);
+    while (this.parsed.size > PARSED_MAX) this.parsed.delete(this.parsed.keys().next().value!);
+    return snapshot;
+  }
+
+  /** Swaps in a complete sweep's list (sorted here) and clears the last error. */
+  async replace(iid: number, repos: CachedRepo[], etag: string | undefined): Promise<void> {
+    repos.sort(byFoldedFullName);
+    const version = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+    const previous = await this.redis.hget(cacheKeys.meta(iid), 'version');
+    const tx = this.redis
+      .multi()
+      .set(cacheKeys.repos(iid, version), JSON.stringify(repos), 'EX', SNAPSHOT_TTL_S)
+      .hset(cacheKeys.meta(iid), { version, synced_at: Date.now(), total: repos.length, etag: etag ?? '' })
+      .hdel(cacheKeys.meta(iid), 'err_at', 'err_code', 'err_retry', 'blocked_until');
+    if (previous && previous !== version) tx.del(cacheKeys.repos(iid, previous));
+    await tx.exec();
+  }
+
+  /** GitHub answered 304: the snapshot is still right as of now. */
+  async touch(iid: number, version: string): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(cacheKeys.meta(iid), 'synced_at', Date.now())
+      .hdel(cacheKeys.meta(iid), 'err_at', 'err_code', 'err_retry', 'blocked_until')
+      .expire(cacheKeys.repos(iid, version), SNAPSHOT_TTL_S)
+      .exec();
+  }
+
+  async recordError(iid: number, code: NonNullable<InstallationMeta['errCode']>, retryAfterS?: number): Promise<void> {
+    const fields: Record<string, string | number> = { err_at: Date.now(), err_code: code, err_retry: retryAfterS ?? '' };
+    if (code === 'github_rate_limited' && retryAfterS) fields.blocked_until = Date.now() + retryAfterS * 1000;
+    await this.redis.hset(cacheKeys.meta(iid), fields);
+  }
+
+  async setStatus(iid: number, status: InstallationStatus): Promise<void> {
+    await this.redis.hset(cacheKeys.meta(iid), 'status', status);
+  }
+
+  /** Removes everything cached for an installation (snapshot, branches, token, meta). */
+  async purge(iid: number, keepStatus?: InstallationStatus): Promise<void> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await this.redis.scan(cursor, 'MATCH', cacheKeys.installationPattern(iid), 'COUNT', 500);
+      keys.push(...batch);
+      cursor = next;
+    } while (cursor !== '0');
+    const tx = this.redis.multi();
+    if (keys.length > 0) tx.del(...keys);
+    tx.del(cacheKeys.token(String(iid)));
+    if (keepStatus) tx.hset(cacheKeys.meta(iid), 'status', keepStatus);
+    await tx.exec();
+    for (const k of this.parsed.keys()) if (k.startsWith(`${iid}:`)) this.parsed.delete(k);
+  }
+}

@@ -1,0 +1,2 @@
+export { startFakeGithub } from './server.js';
+export type { AuthKind, FakeGithub, FakeRepoSpec, FaultKind, FaultSpec, RateLimitState, RecordedCall, StartFakeGithubOptions } from './types.js';
