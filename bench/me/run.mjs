@@ -81,7 +81,9 @@ async function measure(name, url, key, pid) {
 }
 
 const key = await prepareDatabase();
-const service = await start(['dist/apps/api/src/main.js'], { DATABASE_URL, REDIS_URL, PORT: String(SERVICE_PORT), NODE_ENV: 'production', SECRET_KEY: 'bench', LOG_LEVEL: values['log-level'] }, `http://127.0.0.1:${SERVICE_PORT}/api/health`);
+// BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the service's node.
+const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+const service = await start([...nodeArgs, 'dist/apps/api/src/main.js'], { DATABASE_URL, REDIS_URL, PORT: String(SERVICE_PORT), NODE_ENV: 'production', SECRET_KEY: 'bench', LOG_LEVEL: values['log-level'] }, `http://127.0.0.1:${SERVICE_PORT}/api/health`);
 const baseline = await start(['bench/me/baseline.mjs'], { DATABASE_URL, PORT: String(BASELINE_PORT) }, `http://127.0.0.1:${BASELINE_PORT}/`);
 try {
   const results = [];

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { assignRequestId } from './request-id.js';
 
@@ -17,13 +18,18 @@ export class LoggingModule {
         LoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
-            pinoHttp: {
-              level: config.LOG_LEVEL,
-              base: { service },
-              genReqId: assignRequestId,
-              redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
-              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
-            },
+            pinoHttp: [
+              {
+                level: config.LOG_LEVEL,
+                base: { service },
+                genReqId: assignRequestId,
+                redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+                autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
+              },
+              // Synchronous writes to stdout cost ~0.5 ms of CPU per request under load (measured in
+              // bench/me); an asynchronous destination batches them and pino flushes it on exit.
+              pino.destination({ dest: 1, sync: false }),
+            ],
           }),
         }),
       ],
