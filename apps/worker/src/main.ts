@@ -7,7 +7,7 @@ import { loadConfigOrExit } from '#libs/config';
 import { QueueName } from '#libs/redis';
 import { WorkerModule } from './worker.module.js';
 
-// No HTTP server: processors consume from Redis until SIGTERM/SIGINT. Then the app closes (BullMQ
+// No API: processors consume from Redis until SIGTERM/SIGINT. Then the app closes (BullMQ
 // workers let their running jobs finish, connections are released) and the process exits 0 on its
 // own once nothing is left open, rather than being re-killed by the signal.
 loadConfigOrExit();

@@ -6,10 +6,11 @@ import { LoggingModule } from '#libs/logging';
 import { QueueModule, RedisModule } from '#libs/redis';
 import { GithubProcessor } from './github/github.processor.js';
 import { GithubSchedule } from './github/github-schedule.js';
+import { WorkerHealthServer } from './health-server.js';
 
 /** The job process: BullMQ processors and schedules live here and only here. */
 @Module({
   imports: [ConfigModule, LoggingModule.forService('worker'), DatabaseModule, RedisModule, QueueModule, GithubModule],
-  providers: [GithubProcessor, GithubSchedule],
+  providers: [GithubProcessor, GithubSchedule, WorkerHealthServer],
 })
 export class WorkerModule {}
