@@ -13,10 +13,13 @@ export class InstallationState {
     private readonly cache: ReposCache,
   ) {}
 
-  /** Uninstalled on GitHub: rows marked deleted, everything cached purged. */
+  /**
+   * Uninstalled on GitHub: everything cached purged, then the rows marked deleted. In that order, so
+   * by the time the API answers 410 (it reads the rows) nothing of the installation is left in Redis.
+   */
   async deleted(installationId: number): Promise<void> {
-    await this.integrations.setStatus(installationId, 'deleted');
     await this.cache.purge(installationId, 'deleted');
+    await this.integrations.setStatus(installationId, 'deleted');
   }
 
   /** Suspended: the last snapshot stays served (as stale); no refresh until unsuspended. */

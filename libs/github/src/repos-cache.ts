@@ -98,18 +98,29 @@ export class ReposCache {
     return snapshot;
   }
 
-  /** Swaps in a complete sweep's list (sorted here) and clears the last error. */
-  async replace(iid: number, repos: CachedRepo[], etag: string | undefined): Promise<void> {
+  /**
+   * Swaps in a complete sweep's list (sorted here) and clears the last error, atomically (one Lua
+   * script). A sweep that finishes after the installation was deleted on GitHub is dropped, so it
+   * cannot bring a purged cache back. Returns false when it was dropped.
+   */
+  async replace(iid: number, repos: CachedRepo[], etag: string | undefined): Promise<boolean> {
     repos.sort(byFoldedFullName);
     const version = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
     const previous = await this.redis.hget(cacheKeys.meta(iid), 'version');
-    const tx = this.redis
-      .multi()
-      .set(cacheKeys.repos(iid, version), JSON.stringify(repos), 'EX', SNAPSHOT_TTL_S)
-      .hset(cacheKeys.meta(iid), { version, synced_at: Date.now(), total: repos.length, etag: etag ?? '' })
-      .hdel(cacheKeys.meta(iid), 'err_at', 'err_code', 'err_retry', 'blocked_until');
-    if (previous && previous !== version) tx.del(cacheKeys.repos(iid, previous));
-    await tx.exec();
+    const keys = [cacheKeys.meta(iid), cacheKeys.repos(iid, version)];
+    if (previous && previous !== version) keys.push(cacheKeys.repos(iid, previous));
+    const swapped = await this.redis.eval(
+      SWAP_SNAPSHOT,
+      keys.length,
+      ...keys,
+      JSON.stringify(repos),
+      SNAPSHOT_TTL_S,
+      version,
+      Date.now(),
+      repos.length,
+      etag ?? '',
+    );
+    return swapped === 1;
   }
 
   /** GitHub answered 304: the snapshot is still right as of now. */
@@ -132,20 +143,39 @@ export class ReposCache {
     await this.redis.hset(cacheKeys.meta(iid), 'status', status);
   }
 
-  /** Removes everything cached for an installation (snapshot, branches, token, meta). */
+  /**
+   * Removes everything cached for an installation (snapshot, branches, token, meta). With
+   * `keepStatus`, the meta keeps that status throughout (it is set first and the meta is replaced in
+   * one step at the end), so a concurrent sweep's swap sees it and is dropped.
+   */
   async purge(iid: number, keepStatus?: InstallationStatus): Promise<void> {
+    const meta = cacheKeys.meta(iid);
+    if (keepStatus) await this.redis.hset(meta, 'status', keepStatus);
     const keys: string[] = [];
     let cursor = '0';
     do {
       const [next, batch] = await this.redis.scan(cursor, 'MATCH', cacheKeys.installationPattern(iid), 'COUNT', 500);
-      keys.push(...batch);
+      keys.push(...batch.filter((k) => k !== meta));
       cursor = next;
     } while (cursor !== '0');
     const tx = this.redis.multi();
     if (keys.length > 0) tx.del(...keys);
-    tx.del(cacheKeys.token(String(iid)));
-    if (keepStatus) tx.hset(cacheKeys.meta(iid), 'status', keepStatus);
+    tx.del(cacheKeys.token(String(iid)), meta);
+    if (keepStatus) tx.hset(meta, 'status', keepStatus);
     await tx.exec();
     for (const k of this.parsed.keys()) if (k.startsWith(`${iid}:`)) this.parsed.delete(k);
   }
 }
+
+/**
+ * KEYS: meta, new snapshot, [previous snapshot]. ARGV: json, ttl, version, synced_at, total, etag.
+ * Refuses (returns 0) when the installation is marked deleted.
+ */
+const SWAP_SNAPSHOT = `
+if redis.call('HGET', KEYS[1], 'status') == 'deleted' then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[2])
+redis.call('HSET', KEYS[1], 'version', ARGV[3], 'synced_at', ARGV[4], 'total', ARGV[5], 'etag', ARGV[6])
+redis.call('HDEL', KEYS[1], 'err_at', 'err_code', 'err_retry', 'blocked_until')
+if KEYS[3] then redis.call('DEL', KEYS[3]) end
+return 1
+`;
