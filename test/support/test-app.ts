@@ -1,11 +1,11 @@
 import type { INestApplication, Type } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/api.module.js';
-import { configureApp } from '../../apps/api/src/configure-app.js';
+import { configureApp, createHttpAdapter } from '../../apps/api/src/configure-app.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '#libs/config';
 import { MIGRATIONS_TABLE, runMigrations } from '#libs/database';
 import { REDIS } from '#libs/redis';
@@ -36,9 +36,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   let builder = Test.createTestingModule({ imports: [ApiModule], controllers: options.controllers ?? [] }).overrideProvider(APP_CONFIG).useValue(config);
   if (options.customize) builder = options.customize(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false });
-  configureApp(app);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), { bodyParser: false });
+  await configureApp(app);
   await app.init();
+  await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
   const redis = app.get<Redis>(REDIS);
   const reset = async () => {

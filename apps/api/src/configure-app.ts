@@ -1,59 +1,73 @@
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import fastifyCookie from '@fastify/cookie';
+import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import cookieParser from 'cookie-parser';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { assignRequestId } from '#libs/logging';
-import { NOT_FOUND_BODY, toErrorResponse } from './http/error-body.js';
+import { requestIdFor } from '#libs/logging';
+import { JsonParseError } from './http/error-body.js';
+import { RouteMethods } from './http/route-methods.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-declare module 'express-serve-static-core' {
-  interface Request {
+declare module 'fastify' {
+  interface FastifyRequest {
     /** The unparsed body, for webhook signatures. */
     rawBody?: Buffer;
   }
 }
 
 /**
- * Everything `main.ts` and the tests both need: body parsing with the 1 MiB cap and the error body
- * for parser errors, cookies, CORS, proxy trust, the `/api` prefix and the OpenAPI document.
- * The app must be created with `{ bodyParser: false }`.
+ * The HTTP server under Nest. Fastify rather than Express: on `GET /api/users/@me` it costs about
+ * 0.35 ms less CPU per request (bench/foundation.md). Both `main.ts` and the tests create it here.
  */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
+export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    trustProxy: config.TRUST_PROXY,
+    routerOptions: { ignoreTrailingSlash: true },
+    genReqId: requestIdFor,
+    // Malformed URLs (bad percent-encoding) get the API's error body like every other error.
+    frameworkErrors: (error: Error, _req: FastifyRequest, reply: FastifyReply) => {
+      reply.status(400).send({ type: 'invalid_request', code: 'invalid_input', detail: error.message, attr: null });
+    },
+  });
+}
+
+/**
+ * Everything `main.ts` and the tests both need: the request id, JSON-only body parsing with the
+ * 1 MiB cap (parser errors become error bodies through the exception filter), cookies, CORS, the
+ * `/api` prefix, 405 detection and the OpenAPI document. The app must be created with
+ * `createHttpAdapter(...)` and `{ bodyParser: false }`.
+ */
+export async function configureApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   const config = app.get<AppConfig>(APP_CONFIG);
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   app.useLogger(app.get(Logger));
-  app.set('trust proxy', config.TRUST_PROXY);
-  app.disable('x-powered-by');
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    assignRequestId(req, res);
-    next();
+
+  // On the raw request too: the logger (pino-http, as Nest middleware) reads it from there.
+  fastify.addHook('onRequest', (req, reply, done) => {
+    (req.raw as { id?: string }).id = req.id;
+    reply.raw.setHeader('x-request-id', req.id);
+    done();
   });
-  // Nest's own not-found handler is mounted under the global prefix; everything else is ours too.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/api' || req.path.startsWith('/api/')) return next();
-    res.status(404).json(NOT_FOUND_BODY);
+  const routeMethods = app.get(RouteMethods);
+  fastify.addHook('onRoute', (route) => routeMethods.add(route.method, route.url));
+  fastify.decorateRequest('rawBody', undefined);
+  fastify.decorateRequest('auth', undefined);
+
+  fastify.removeAllContentTypeParsers();
+  for (const type of ['application/json', /^application\/[^;]+\+json(;|$)/]) {
+    fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, parseJson);
+  }
+  // The API speaks JSON only: any other body is refused before it reaches a route.
+  fastify.addContentTypeParser('*', (req, _payload, done) => {
+    done(new UnsupportedMediaTypeException(`Unsupported media type "${req.headers['content-type'] ?? ''}" in request.`), undefined);
   });
-  // JSON API responses are not revalidated by clients: skip hashing every body for an ETag.
-  app.set('etag', false);
+  await app.register(fastifyCookie as never);
+
   if (config.CORS_ORIGINS.length > 0) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });
-  app.use(
-    express.json({
-      limit: MAX_BODY_BYTES,
-      type: ['application/json', 'application/*+json'],
-      verify: (req: Request, _res, buf) => {
-        req.rawBody = buf;
-      },
-    }),
-  );
-  app.use(rejectUnsupportedMediaType);
-  // Parser errors happen before any Nest route, so they get the error body here.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const response = toErrorResponse(error);
-    res.status(response.status).set(response.headers).json(response.body);
-  });
-  app.use(cookieParser());
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
 
@@ -73,17 +87,13 @@ export function configureApp(app: NestExpressApplication): NestExpressApplicatio
   return app;
 }
 
-/** A body that is neither absent nor JSON is a 415 (the API speaks JSON only). */
-function rejectUnsupportedMediaType(req: Request, res: Response, next: NextFunction): void {
-  const length = Number(req.headers['content-length'] ?? 0);
-  const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (!hasBody || req.body !== undefined && req.is('json')) return next();
-  if (!req.headers['content-type'] || req.is('json')) return next();
-  const body = {
-    type: 'invalid_request',
-    code: 'unsupported_media_type',
-    detail: `Unsupported media type "${req.headers['content-type']}" in request.`,
-    attr: null,
-  };
-  res.status(415).json(body);
+/** JSON bodies, keeping the raw bytes for webhook signatures; an empty body reads as `{}`. */
+function parseJson(req: FastifyRequest, body: Buffer, done: (error: Error | null, body?: unknown) => void): void {
+  req.rawBody = body;
+  if (body.length === 0) return done(null, {});
+  try {
+    done(null, JSON.parse(body.toString('utf8')));
+  } catch (error) {
+    done(new JsonParseError((error as Error).message));
+  }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { DomainError, permissionDenied } from '#libs/core';
 import { Access, type AccessRule } from './access.decorator.js';
@@ -12,8 +12,8 @@ import { ThrottlesService } from './throttles.service.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-declare module 'express-serve-static-core' {
-  interface Request {
+declare module 'fastify' {
+  interface FastifyRequest {
     auth?: AuthContext;
   }
 }
@@ -34,7 +34,7 @@ export class AuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.reflector.getAllAndOverride(Access, [context.getHandler(), context.getClass()]);
     if (rule?.kind === 'public') return true;
-    const req = context.switchToHttp().getRequest<Request>();
+    const req = context.switchToHttp().getRequest<FastifyRequest>();
     const auth = await this.authenticate(req);
     this.authorize(rule, auth, req);
     if (!SAFE_METHODS.has(req.method) && hasKey(req.body, 'current_password')) {
@@ -44,7 +44,7 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(req: Request): Promise<AuthContext> {
+  private async authenticate(req: FastifyRequest): Promise<AuthContext> {
     const presented = findApiKey(req);
     if (presented) return this.auth.authenticateApiKey(presented);
     const sessionId = req.cookies?.[SESSION_COOKIE];
@@ -55,7 +55,7 @@ export class AuthGuard implements CanActivate {
     return auth;
   }
 
-  private authorize(rule: AccessRule | undefined, auth: AuthContext, req: Request): void {
+  private authorize(rule: AccessRule | undefined, auth: AuthContext, req: FastifyRequest): void {
     if (auth.via === 'session') {
       if (!rule) throw permissionDenied('This action declares no access rule.');
       if (!SAFE_METHODS.has(req.method)) checkCsrf(req);
@@ -71,7 +71,7 @@ export class AuthGuard implements CanActivate {
   }
 }
 
-function findApiKey(req: Request): PresentedApiKey | null {
+function findApiKey(req: FastifyRequest): PresentedApiKey | null {
   const header = req.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -79,16 +79,16 @@ function findApiKey(req: Request): PresentedApiKey | null {
   }
   const fromBody = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>).personal_api_key : undefined;
   if (typeof fromBody === 'string' && fromBody) return { value: fromBody, source: 'body' };
-  const fromQuery = req.query?.personal_api_key;
+  const fromQuery = (req.query as Record<string, unknown> | undefined)?.personal_api_key;
   if (typeof fromQuery === 'string' && fromQuery) return { value: fromQuery, source: 'query string' };
   return null;
 }
 
-function checkCsrf(req: Request): void {
+function checkCsrf(req: FastifyRequest): void {
   const cookie = req.cookies?.[CSRF_COOKIE];
-  const header = req.get(CSRF_HEADER);
+  const header = req.headers[CSRF_HEADER.toLowerCase()];
   if (typeof cookie !== 'string' || !cookie) throw permissionDenied('CSRF Failed: CSRF cookie not set.');
-  if (!header) throw permissionDenied('CSRF Failed: CSRF token missing.');
+  if (typeof header !== 'string' || !header) throw permissionDenied('CSRF Failed: CSRF token missing.');
   const a = Buffer.from(cookie);
   const b = Buffer.from(header);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw permissionDenied('CSRF Failed: CSRF token incorrect.');

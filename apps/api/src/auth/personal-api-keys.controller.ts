@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { ApiKeysService, CurrentAuth, SCOPES, SessionOnly, type AuthContext, type PersonalApiKey } from '#libs/auth';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
@@ -38,7 +38,7 @@ export class PersonalApiKeysController {
   @SessionOnly()
   @ApiOperation({ summary: "List the caller's keys (masked)." })
   @ApiOkResponse({ schema: openApiSchema(paginated(keyBody)) })
-  async list(@CurrentAuth() auth: AuthContext, @Req() req: Request): Promise<PageBody<KeyBody>> {
+  async list(@CurrentAuth() auth: AuthContext, @Req() req: ApiRequest): Promise<PageBody<KeyBody>> {
     const page = parsePage(req.query);
     return pageBody(req, page, await this.keys.list(auth.user.id, page), present);
   }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { AuthService, CSRF_COOKIE, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, type AuthContext } from '#libs/auth';
@@ -29,12 +29,14 @@ export class SessionController {
   @ApiOperation({ summary: 'Log in with email and password; sets the `sessionid` and `csrftoken` cookies.' })
   @ApiBody({ schema: openApiSchema(loginBody) })
   @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
-  async login(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Body() body: unknown): Promise<UserBody> {
+  async login(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: unknown): Promise<UserBody> {
     const { email, password } = bodyObject(body);
-    const { user, session } = await this.auth.login(email, password, req.ip ?? 'unknown');
-    const cookie = { sameSite: 'lax' as const, secure: req.secure, path: '/', maxAge: this.config.SESSION_TTL_S * 1000 };
-    res.cookie(SESSION_COOKIE, session.id, { ...cookie, httpOnly: true });
-    res.cookie(CSRF_COOKIE, randomBytes(32).toString('base64url'), { ...cookie, httpOnly: false });
+    const { user, session } = await this.auth.login(email, password, req.ip);
+    const ttl = this.config.SESSION_TTL_S;
+    // Expires as well as Max-Age (in seconds here), as Django sends them.
+    const cookie = { sameSite: 'lax' as const, secure: req.protocol === 'https', path: '/', maxAge: ttl, expires: new Date(Date.now() + ttl * 1000) };
+    res.setCookie(SESSION_COOKIE, session.id, { ...cookie, httpOnly: true });
+    res.setCookie(CSRF_COOKIE, randomBytes(32).toString('base64url'), { ...cookie, httpOnly: false });
     return this.bodies.present(user, { via: 'session', user, session });
   }
 
@@ -43,7 +45,7 @@ export class SessionController {
   @SessionOnly()
   @ApiOperation({ summary: 'End the current session.' })
   @ApiNoContentResponse()
-  async logout(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) res: Response): Promise<void> {
+  async logout(@CurrentAuth() auth: AuthContext, @Res({ passthrough: true }) res: FastifyReply): Promise<void> {
     await this.auth.logout(auth);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { BranchesService, githubErrors, IntegrationsService, type BranchesPage } from '#libs/github';
@@ -31,7 +31,7 @@ export class GithubBranchesController {
   @RequireScope('user:read')
   @ApiOperation({ summary: 'Search the cached branches of `repo` (owner/repo); the default branch comes first.' })
   @ApiOkResponse({ schema: openApiSchema(branchesBody) })
-  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string, @Req() req: Request): Promise<BranchesPage> {
+  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string, @Req() req: ApiRequest): Promise<BranchesPage> {
     const user = await this.targets.resolve(auth, uuid);
     const installationId = parseInstallationId(iid);
     const { repo, ...query } = branchesQuery(req.query);

@@ -1,6 +1,5 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query, Redirect } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { z } from 'zod';
 import { CurrentAuth, Public, RequireScope, type AuthContext } from '#libs/auth';
 import { ConnectService, type CallbackQuery } from '#libs/github';
@@ -32,7 +31,8 @@ export class GithubConnectController {
   @Public()
   @ApiOperation({ summary: "The GitHub App's setup/callback URL: links the installation, then redirects to the frontend." })
   @ApiResponse({ status: 302, description: 'To <FRONTEND_URL>/settings/user?github_link_success=1 or ?github_link_error=<reason>.' })
-  async callback(@Query() query: CallbackQuery, @Res() res: Response): Promise<void> {
-    res.redirect(302, await this.connect.callback(query));
+  @Redirect(undefined, 302)
+  async callback(@Query() query: CallbackQuery): Promise<{ url: string }> {
+    return { url: await this.connect.callback(query) };
   }
 }

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { QueryParams } from '../http/api-request.js';
 import { validationError } from '#libs/core';
 import { githubErrors, type ReposQuery } from '#libs/github';
 import { parseBoundedInt } from '../http/pagination.js';
@@ -15,7 +15,7 @@ function text(raw: unknown, attr: string): string {
   return raw;
 }
 
-export function reposQuery(query: Request['query']): ReposQuery {
+export function reposQuery(query: QueryParams): ReposQuery {
   return {
     search: text(query.search, 'search'),
     limit: parseBoundedInt(query.limit, 'limit', 100, 1, 500),
@@ -26,7 +26,7 @@ export function reposQuery(query: Request['query']): ReposQuery {
 const REPO_PART = /^[A-Za-z0-9_.-]+$/;
 
 /** `repo` (owner/repo, SPEC §4.6), then search/limit (1..1000)/offset. */
-export function branchesQuery(query: Request['query']): ReposQuery & { repo: string } {
+export function branchesQuery(query: QueryParams): ReposQuery & { repo: string } {
   if (query.repo === undefined || query.repo === '') throw validationError('required', 'This field is required.', 'repo');
   const repo = text(query.repo, 'repo');
   const parts = repo.split('/');

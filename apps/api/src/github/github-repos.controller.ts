@@ -1,6 +1,7 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { githubErrors, IntegrationsService, ReposService, type GithubIntegration, type ReposPage } from '#libs/github';
@@ -42,7 +43,7 @@ export class GithubReposController {
   @RequireScope('user:read')
   @ApiOperation({ summary: 'Search the cached repositories of an installation (never pages GitHub in the request).' })
   @ApiOkResponse({ schema: openApiSchema(reposPageBody) })
-  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string, @Req() req: Request): Promise<ReposPage> {
+  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string, @Req() req: ApiRequest): Promise<ReposPage> {
     const user = await this.targets.resolve(auth, uuid);
     const installationId = parseInstallationId(iid);
     const query = reposQuery(req.query);
@@ -58,7 +59,7 @@ export class GithubReposController {
     @CurrentAuth() auth: AuthContext,
     @Param('uuid') uuid: string,
     @Param('iid') iid: string,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<z.infer<typeof refreshedBody> | { status: 'queued' }> {
     const user = await this.targets.resolve(auth, uuid);
     const result = await this.repos.refresh(await this.integration(user.id, parseInstallationId(iid)));

@@ -1,6 +1,6 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { Public } from '#libs/auth';
 import { DomainError } from '#libs/core';
 import { WebhooksService } from '#libs/github';
@@ -17,7 +17,7 @@ export class GithubWebhookController {
   @ApiOperation({ summary: 'Receive a GitHub App webhook (X-Hub-Signature-256 over the raw JSON body).' })
   @ApiAcceptedResponse({ description: '{"status": "accepted"} or {"status": "duplicate"} for a delivery already received.' })
   async receive(
-    @Req() req: Request,
+    @Req() req: FastifyRequest,
     @Headers('x-hub-signature-256') signature: string | undefined,
     @Headers('x-github-event') event: string | undefined,
     @Headers('x-github-delivery') delivery: string | undefined,

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { githubErrors, IntegrationsService, type GithubIntegration } from '#libs/github';
@@ -43,7 +43,7 @@ export class IntegrationsController {
   @RequireScope('user:read')
   @ApiOperation({ summary: "List a user's GitHub integrations, oldest first." })
   @ApiOkResponse({ schema: openApiSchema(paginated(integrationBody)) })
-  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Req() req: Request): Promise<PageBody<IntegrationBody>> {
+  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Req() req: ApiRequest): Promise<PageBody<IntegrationBody>> {
     const user = await this.targets.resolve(auth, uuid);
     const page = parsePage(req.query);
     return pageBody(req, page, await this.integrations.list(user.id, page), present);

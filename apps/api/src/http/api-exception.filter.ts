@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, NotFoundException, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { toErrorResponse } from './error-body.js';
 import { RouteMethods } from './route-methods.js';
@@ -15,12 +15,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const req = host.switchToHttp().getRequest<Request>();
-    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     let response = toErrorResponse(exception);
     if (exception instanceof NotFoundException && response.body.detail === 'Not found.') {
-      // req.path is relative to the mount point of Nest's not-found handler; use the full path.
-      const allowed = this.routeMethods.allowed(new URL(req.originalUrl, 'http://x').pathname);
+      const allowed = this.routeMethods.allowed(new URL(req.url, 'http://x').pathname);
       if (allowed.length > 0) {
         response = {
           status: 405,
@@ -30,7 +29,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
       }
     }
     if (response.unexpected !== undefined) this.logger.error({ err: response.unexpected }, 'unhandled error');
-    if (res.headersSent) return;
-    res.status(response.status).set(response.headers).json(response.body);
+    if (reply.sent) return;
+    reply.status(response.status).headers(response.headers).send(response.body);
   }
 }

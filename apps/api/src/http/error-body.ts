@@ -35,7 +35,7 @@ export const NOT_FOUND_BODY: ErrorBody = { type: 'invalid_request', code: 'not_f
 
 const SERVER_ERROR: ErrorBody = { type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null };
 
-/** Framework errors by status: what Nest, Express and body-parser raise on their own. */
+/** Framework errors by status: what Nest and Fastify raise on their own. */
 function fromStatus(status: number, fallbackDetail: string): ErrorBody {
   switch (status) {
     case 400:
@@ -59,10 +59,13 @@ function fromStatus(status: number, fallbackDetail: string): ErrorBody {
   }
 }
 
-interface BodyParserError {
-  type?: string;
-  status?: number;
-  message?: string;
+/** A request body that is not valid JSON (raised by the JSON body parser). */
+export class JsonParseError extends Error {}
+
+/** Fastify's own request errors (body too large, bad content length...) carry their 4xx status. */
+function clientStatusOf(exception: unknown): number | undefined {
+  const status = (exception as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
 /** Maps anything thrown while serving a request to the error response. */
@@ -73,22 +76,19 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
     if (exception.retryAfterS !== undefined) headers['Retry-After'] = String(exception.retryAfterS);
     return { status, headers, body: { type, code: exception.code, detail: exception.detail, attr: exception.attr } };
   }
-  const parserError = exception as BodyParserError;
-  if (parserError?.type === 'entity.parse.failed') {
+  if (exception instanceof JsonParseError) {
     return {
       status: 400,
       headers: {},
-      body: { type: 'invalid_request', code: 'parse_error', detail: `JSON parse error - ${parserError.message ?? 'invalid JSON'}`, attr: null },
+      body: { type: 'invalid_request', code: 'parse_error', detail: `JSON parse error - ${exception.message}`, attr: null },
     };
-  }
-  if (parserError?.type === 'entity.too.large') return { status: 413, headers: {}, body: fromStatus(413, '') };
-  if (parserError?.type === 'encoding.unsupported' || parserError?.type === 'charset.unsupported') {
-    return { status: 415, headers: {}, body: fromStatus(415, parserError.message ?? 'Unsupported media type.') };
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const unexpected = status >= 500 ? exception : undefined;
     return { status, headers: {}, body: fromStatus(status, exception.message), unexpected };
   }
+  const clientStatus = clientStatusOf(exception);
+  if (clientStatus !== undefined) return { status: clientStatus, headers: {}, body: fromStatus(clientStatus, (exception as Error).message) };
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, headers: {}, body: SERVER_ERROR, unexpected: exception };
 }

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { ApiRequest, QueryParams } from './api-request.js';
 import { validationError, type Page, type PageRequest } from '#libs/core';
 
 export interface PageBody<T> {
@@ -14,7 +14,7 @@ export interface PageLimits {
 }
 
 /** Reads `limit` (1..max) and `offset` (>= 0) from the query; a bad value is a 400 naming it. */
-export function parsePage(query: Request['query'], { defaultLimit = 100, maxLimit = 1000 }: PageLimits = {}): PageRequest {
+export function parsePage(query: QueryParams, { defaultLimit = 100, maxLimit = 1000 }: PageLimits = {}): PageRequest {
   return {
     limit: parseBoundedInt(query.limit, 'limit', defaultLimit, 1, maxLimit),
     offset: parseBoundedInt(query.offset, 'offset', 0, 0, Number.MAX_SAFE_INTEGER),
@@ -33,7 +33,7 @@ export function parseBoundedInt(raw: unknown, attr: string, fallback: number, mi
 }
 
 /** The paginated body, with absolute `next`/`previous` URLs built from the request. */
-export function pageBody<T, R>(req: Request, request: PageRequest, page: Page<T>, present: (item: T) => R): PageBody<R> {
+export function pageBody<T, R>(req: ApiRequest, request: PageRequest, page: Page<T>, present: (item: T) => R): PageBody<R> {
   const { limit, offset } = request;
   const link = (newOffset: number) => {
     const url = new URL(req.originalUrl, `${req.protocol}://${req.host}`);

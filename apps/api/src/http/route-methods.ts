@@ -1,35 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { METHODS } from 'node:http';
-
-interface RouterLayer {
-  route?: { methods: Record<string, boolean> };
-  match(path: string): boolean;
-}
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 
 /**
  * Answers "which methods does some route accept at this path?", so an unmatched request can be told
- * 405 (with `Allow`) rather than 404. Express itself has no notion of 405.
+ * 405 (with `Allow`) rather than 404. Fastify answers both with its not-found handler; this keeps a
+ * second router (Fastify's own, find-my-way) fed with every registered route, by `configureApp`.
  */
 @Injectable()
 export class RouteMethods {
-  constructor(private readonly adapterHost: HttpAdapterHost) {}
+  private readonly router = FindMyWay({ ignoreTrailingSlash: true });
+  private readonly methods = new Set<HTTPMethod>();
+
+  add(method: string | string[], url: string): void {
+    for (const m of ([] as string[]).concat(method)) {
+      const upper = m.toUpperCase() as HTTPMethod;
+      this.methods.add(upper);
+      this.router.on(upper, url, () => undefined);
+    }
+  }
 
   allowed(path: string): string[] {
-    const instance = this.adapterHost.httpAdapter?.getInstance?.() as { router?: { stack: RouterLayer[] } } | undefined;
-    const methods = new Set<string>();
-    for (const layer of instance?.router?.stack ?? []) {
-      // Catch-alls answering every method (Nest's middleware mounts) are not endpoints.
-      if (!layer.route || Object.keys(layer.route.methods).length >= METHODS.length) continue;
+    const allowed = new Set<string>();
+    for (const method of this.methods) {
       try {
-        if (layer.match(path)) {
-          for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') methods.add(method.toUpperCase());
-        }
+        if (this.router.find(method, path)) allowed.add(method);
       } catch {
         // A malformed path (bad percent-encoding) matches nothing.
       }
     }
-    if (methods.has('GET')) methods.add('HEAD');
-    return [...methods].sort();
+    if (allowed.has('GET')) allowed.add('HEAD');
+    return [...allowed].sort();
   }
 }

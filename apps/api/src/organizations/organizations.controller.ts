@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { notFound } from '#libs/core';
@@ -40,7 +40,7 @@ export class OrganizationsController {
   @RequireScope('organization:read')
   @ApiOperation({ summary: "List the caller's organizations." })
   @ApiOkResponse({ schema: openApiSchema(paginated(organizationItem)) })
-  async list(@CurrentAuth() auth: AuthContext, @Req() req: Request): Promise<PageBody<OrganizationItem>> {
+  async list(@CurrentAuth() auth: AuthContext, @Req() req: ApiRequest): Promise<PageBody<OrganizationItem>> {
     const page = parsePage(req.query);
     return pageBody(req, page, await this.organizations.listForUser(auth.user.id, page), present);
   }

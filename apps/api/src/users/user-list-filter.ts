@@ -1,11 +1,11 @@
-import type { Request } from 'express';
+import type { QueryParams } from '../http/api-request.js';
 import { validationError } from '#libs/core';
 import type { UserListFilter } from '#libs/users';
 
 const BOOLEANS: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
 
 /** `?email=` (exact, case-insensitive) and `?is_staff=true|false`; empty values filter nothing. */
-export function parseUserListFilter(query: Request['query']): UserListFilter {
+export function parseUserListFilter(query: QueryParams): UserListFilter {
   const filter: UserListFilter = {};
   const email = query.email;
   if (email !== undefined && email !== '') {

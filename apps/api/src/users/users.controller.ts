@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Req } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { ApiRequest } from '../http/api-request.js';
 import { CurrentAuth, RequireScope, SessionOnly, type AuthContext } from '#libs/auth';
 import { UsersService } from '#libs/users';
 import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
@@ -35,7 +35,7 @@ export class UsersController {
   @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
   @ApiOkResponse({ schema: openApiSchema(paginated(userBodySchema)) })
   @ApiResponse({ status: 400, description: 'Invalid filter or page.', schema: errorBody })
-  async list(@CurrentAuth() auth: AuthContext, @Req() req: Request): Promise<PageBody<UserBody>> {
+  async list(@CurrentAuth() auth: AuthContext, @Req() req: ApiRequest): Promise<PageBody<UserBody>> {
     const filter = parseUserListFilter(req.query);
     const page = parsePage(req.query);
     const found = await this.users.list(auth.user.isStaff ? filter : { ...filter, onlyId: auth.user.id }, page);
