@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, type Repository } from 'typeorm';
+import type { Repository } from 'typeorm';
 import { notFound, validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { User } from '#libs/users';
@@ -66,13 +66,10 @@ export class ApiKeysService {
   /** How many keys each of `userIds` has (users without keys are absent), in one query. */
   async countForUsers(userIds: number[]): Promise<Map<number, number>> {
     if (userIds.length === 0) return new Map();
-    const rows: { user_id: number; count: string }[] = await this.keys
-      .createQueryBuilder('k')
-      .select('k.user_id', 'user_id')
-      .addSelect('count(*)', 'count')
-      .where({ userId: In(userIds) })
-      .groupBy('k.user_id')
-      .getRawMany();
+    const rows = (await this.keys.manager.connection.query(
+      'SELECT user_id, count(*) AS count FROM personal_api_keys WHERE user_id = ANY($1::int[]) GROUP BY user_id',
+      [userIds],
+    )) as { user_id: number; count: string }[];
     return new Map(rows.map((r) => [Number(r.user_id), Number(r.count)]));
   }
 
