@@ -29,8 +29,8 @@ export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): Fasti
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestIdFor,
     // Malformed URLs (bad percent-encoding) get the API's error body like every other error.
-    frameworkErrors: (error: Error, _req: FastifyRequest, reply: FastifyReply) => {
-      reply.status(400).send({ type: 'invalid_request', code: 'invalid_input', detail: error.message, attr: null });
+    frameworkErrors: (error: Error, req: FastifyRequest, reply: FastifyReply) => {
+      reply.status(400).header('x-request-id', req.id).send({ type: 'invalid_request', code: 'invalid_input', detail: error.message, attr: null });
     },
   });
 }
@@ -63,7 +63,9 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   }
   // The API speaks JSON only: any other body is refused before it reaches a route.
   fastify.addContentTypeParser('*', (req, _payload, done) => {
-    done(new UnsupportedMediaTypeException(`Unsupported media type "${req.headers['content-type'] ?? ''}" in request.`), undefined);
+    const type = req.headers['content-type'];
+    const detail = type ? `Unsupported media type "${type}" in request.` : 'Missing Content-Type: the API accepts application/json.';
+    done(new UnsupportedMediaTypeException(detail), undefined);
   });
   await app.register(fastifyCookie as never);
 

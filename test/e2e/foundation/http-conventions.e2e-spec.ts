@@ -61,6 +61,27 @@ describe('HTTP conventions (SPEC §0)', () => {
       expect(await t.dataSource.query('SELECT 1 FROM organizations')).toHaveLength(0);
     });
 
+    it('parses application/json with parameters and any +json media type, and reads an empty JSON body as {}', async () => {
+      const withCharset = await t.http().post('/api/organizations').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json; charset=utf-8').send('{"name": "Acme"}').expect(201);
+      expect(withCharset.body.name).toBe('Acme');
+      const vendor = await t.http().post('/api/organizations').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/vnd.api+json').send('{"name": "Beta"}').expect(201);
+      expect(vendor.body.name).toBe('Beta');
+      const empty = await t.http().post('/api/organizations').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send('').expect(400);
+      expect(empty.body).toEqual({ type: 'validation_error', code: 'required', detail: 'This field is required.', attr: 'name' });
+    });
+
+    it('answers a body without a Content-Type with 415, changing nothing', async () => {
+      const res = await t.http().post('/api/organizations').set('Authorization', `Bearer ${key}`).serialize((b) => b as string).send('{"name": "Acme"}').unset('Content-Type').expect(415);
+      expect(res.body).toEqual({ type: 'invalid_request', code: 'unsupported_media_type', detail: 'Missing Content-Type: the API accepts application/json.', attr: null });
+      expect(await t.dataSource.query('SELECT 1 FROM organizations')).toHaveLength(0);
+    });
+
+    it('answers a path with malformed percent-encoding with 400 and the error body', async () => {
+      const res = await t.http().get('/api/users/%E0%A4%A/').set('Authorization', `Bearer ${key}`).expect(400);
+      expect(res.body).toMatchObject({ type: 'invalid_request', code: 'invalid_input', attr: null });
+      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
     it('answers a field error with 400 validation_error naming the field', async () => {
       const res = await t.http().post('/api/organizations').set('Authorization', `Bearer ${key}`).send({}).expect(400);
       expect(res.body).toEqual({ type: 'validation_error', code: 'required', detail: 'This field is required.', attr: 'name' });

@@ -37,6 +37,10 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
       const session = attributes(cookie(res, 'sessionid'));
       expect(session).toEqual(expect.arrayContaining(['httponly', 'samesite=lax', 'path=/']));
       expect(session).not.toContain('secure');
+      // Max-Age and Expires both, for the session's lifetime (14 days by default), as Django sends them.
+      expect(session).toContain(`max-age=${14 * 24 * 3600}`);
+      const expires = Date.parse(session.find((a) => a.startsWith('expires='))!.slice('expires='.length));
+      expect(Math.abs(expires - (Date.now() + 14 * 24 * 3600 * 1000))).toBeLessThan(60_000);
       const csrf = attributes(cookie(res, 'csrftoken'));
       expect(csrf).toContain('samesite=lax');
       expect(csrf).not.toContain('httponly');
