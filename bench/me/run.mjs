@@ -82,6 +82,8 @@ async function measure(name, url, key, pid) {
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, cpuMsPerRequest };
 }
 
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
 const key = await prepareDatabase();
 // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the service's node.
 const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
@@ -101,7 +103,6 @@ try {
     for (const r of pair) console.log(`| ${i + 1} | ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.requests} | ${r.cpuMsPerRequest.toFixed(2)} |`);
     console.log(`| ${i + 1} | ratio | ${(pair[1].rps / pair[0].rps).toFixed(2)} | | | | ${(pair[1].cpuMsPerRequest / pair[0].cpuMsPerRequest).toFixed(2)}x |`);
   });
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const ratios = rounds.map(([b, s]) => s.rps / b.rps);
   const m = (side, field) => median(rounds.map((pair) => pair[side][field]));
   console.log(`\nmedians: baseline ${m(0, 'rps').toFixed(0)} req/s (p99 ${m(0, 'p99')} ms, ${m(0, 'cpuMsPerRequest').toFixed(2)} ms CPU), service ${m(1, 'rps').toFixed(0)} req/s (p99 ${m(1, 'p99')} ms, ${m(1, 'cpuMsPerRequest').toFixed(2)} ms CPU), ratio of the round ratios ${median(ratios).toFixed(2)}`);

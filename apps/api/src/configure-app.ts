@@ -19,8 +19,8 @@ declare module 'fastify' {
 }
 
 /**
- * The HTTP server under Nest. Fastify rather than Express: on `GET /api/users/@me` it costs about
- * 0.35 ms less CPU per request (bench/foundation.md). Both `main.ts` and the tests create it here.
+ * The HTTP server under Nest. Fastify rather than Express: on `GET /api/users/@me` it took a third
+ * off the CPU per request (bench/foundation.md). Both `main.ts` and the tests create it here.
  */
 export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): FastifyAdapter {
   return new FastifyAdapter({
@@ -67,7 +67,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     const detail = type ? `Unsupported media type "${type}" in request.` : 'Missing Content-Type: the API accepts application/json.';
     done(new UnsupportedMediaTypeException(detail), undefined);
   });
-  await app.register(fastifyCookie as never);
+  await app.register(fastifyCookie);
 
   if (config.CORS_ORIGINS.length > 0) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });
   app.setGlobalPrefix('api');
