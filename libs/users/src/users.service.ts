@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { QueryFailedError, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { validationError, type Page, type PageRequest } from '#libs/core';
+import { hydrate } from '#libs/database';
 import { hashPassword } from './passwords.js';
 import { User } from './user.entity.js';
 
@@ -80,13 +81,31 @@ export class UsersService {
   }
 
   /** Active users matching `filter`, ordered by id, one page of them and the total. */
+  /**
+   * A page of active users by id, and their count: short hand-written SQL (see bench/). A short page
+   * already tells the count, so the count query runs only for a full page or one past the end.
+   */
   async list(filter: UserListFilter, page: PageRequest): Promise<Page<User>> {
-    const query = this.users.createQueryBuilder('u').where('u.is_active = true');
-    if (filter.onlyId !== undefined) query.andWhere('u.id = :onlyId', { onlyId: filter.onlyId });
-    if (filter.email !== undefined) query.andWhere('lower(u.email) = lower(:email)', { email: filter.email });
-    if (filter.isStaff !== undefined) query.andWhere('u.is_staff = :isStaff', { isStaff: filter.isStaff });
-    const [items, count] = await query.orderBy('u.id', 'ASC').take(page.limit).skip(page.offset).getManyAndCount();
-    return { count, items };
+    const conditions = ['is_active'];
+    const params: unknown[] = [];
+    const where = (sql: (param: string) => string, value: unknown) => {
+      params.push(value);
+      conditions.push(sql(`$${params.length}`));
+    };
+    if (filter.onlyId !== undefined) where((p) => `id = ${p}`, filter.onlyId);
+    if (filter.email !== undefined) where((p) => `lower(email) = lower(${p})`, filter.email);
+    if (filter.isStaff !== undefined) where((p) => `is_staff = ${p}`, filter.isStaff);
+    const from = `FROM users WHERE ${conditions.join(' AND ')}`;
+    const dataSource = this.users.manager.connection;
+    const rows = (await dataSource.query(`SELECT * ${from} ORDER BY id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ])) as Record<string, unknown>[];
+    const items = rows.map((row) => hydrate(dataSource, User, row));
+    if (items.length < page.limit && (items.length > 0 || page.offset === 0)) return { count: page.offset + items.length, items };
+    const [{ count }] = (await dataSource.query(`SELECT count(*) AS count ${from}`, params)) as [{ count: string }];
+    return { count: Number(count), items };
   }
 
   /** Whether another user (active or not) already has `email`, compared case-insensitively. */

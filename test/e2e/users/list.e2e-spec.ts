@@ -77,6 +77,11 @@ describe('GET /api/users/ (SPEC §2.1)', () => {
     expect(second.body.results.map((u: { id: number }) => u.id)).toEqual([others[2]!.id, staff.id]);
     expect(second.body.next).toBeNull();
     expect(second.body.previous).not.toBeNull();
+    // The count is the whole list's on a full page, a short one and one past the end.
+    for (const [query, count, length] of [['limit=3', 4, 3], ['limit=3&offset=3', 4, 1], ['limit=2&offset=9', 4, 0], ['limit=5', 4, 4]] as const) {
+      const page = await client.get(`/api/users/?${query}`).expect(200);
+      expect([page.body.count, page.body.results.length]).toEqual([count, length]);
+    }
     expectError(await client.get('/api/users/?limit=0'), 400, validation('min_value', 'Ensure this value is greater than or equal to 1.', 'limit'));
     expectError(await client.get('/api/users/?offset=x'), 400, validation('invalid_input', 'A valid integer is required.', 'offset'));
   });
