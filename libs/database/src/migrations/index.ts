@@ -1,6 +1,7 @@
 import { InitialSchema1764170000000 } from './1764170000000-InitialSchema.js';
 import { SignalAutonomy1764180000000 } from './1764180000000-SignalAutonomy.js';
 import { GithubIntegrations1764190000000 } from './1764190000000-GithubIntegrations.js';
+import { ActiveUsersIndex1764200000000 } from './1764200000000-ActiveUsersIndex.js';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the build, the CLI and Jest see
@@ -10,4 +11,5 @@ export const migrations = [
   InitialSchema1764170000000,
   SignalAutonomy1764180000000,
   GithubIntegrations1764190000000,
+  ActiveUsersIndex1764200000000,
 ];
