@@ -80,10 +80,10 @@ export class UsersService {
     return Object.assign(user, changes);
   }
 
-  /** Active users matching `filter`, ordered by id, one page of them and the total. */
   /**
-   * A page of active users by id, and their count: short hand-written SQL (see bench/). A short page
-   * already tells the count, so the count query runs only for a full page or one past the end.
+   * Active users matching `filter`, ordered by id: one page of them and the total, in short
+   * hand-written SQL (see bench/). A short page already tells the count, so the count query runs
+   * only for a full page or one past the end.
    */
   async list(filter: UserListFilter, page: PageRequest): Promise<Page<User>> {
     const conditions = ['is_active'];
