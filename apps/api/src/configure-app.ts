@@ -2,11 +2,12 @@ import fastifyCookie from '@fastify/cookie';
 import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { requestIdFor } from '#libs/logging';
 import { JsonParseError } from './http/error-body.js';
+import { answerClientError, answerRouterError } from './http/framework-errors.js';
 import { RouteMethods } from './http/route-methods.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -28,10 +29,10 @@ export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): Fasti
     trustProxy: config.TRUST_PROXY,
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestIdFor,
-    // Malformed URLs (bad percent-encoding) get the API's error body like every other error.
-    frameworkErrors: (error: Error, req: FastifyRequest, reply: FastifyReply) => {
-      reply.status(400).header('x-request-id', req.id).send({ type: 'invalid_request', code: 'invalid_input', detail: error.message, attr: null });
-    },
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
+    // Fastify's own 503 while closing has its own body; requests that arrive then are served instead.
+    return503OnClosing: false,
   });
 }
 

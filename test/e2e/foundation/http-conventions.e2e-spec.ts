@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { OrganizationsService } from '#libs/organizations';
 import { createApiKey, createOrganization, createUser } from '../../support/fixtures.js';
@@ -76,10 +77,34 @@ describe('HTTP conventions (SPEC §0)', () => {
       expect(await t.dataSource.query('SELECT 1 FROM organizations')).toHaveLength(0);
     });
 
-    it('answers a path with malformed percent-encoding with 400 and the error body', async () => {
-      const res = await t.http().get('/api/users/%E0%A4%A/').set('Authorization', `Bearer ${key}`).expect(400);
-      expect(res.body).toMatchObject({ type: 'invalid_request', code: 'invalid_input', attr: null });
-      expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    it('answers a path with malformed percent-encoding or an over-long id with 404 not_found', async () => {
+      for (const path of ['/api/users/%E0%A4%A/', `/api/users/${'a'.repeat(300)}/`, `/api/users/@me/integrations/github/${'9'.repeat(200)}/repos/`]) {
+        const res = await t.http().get(path).set('Authorization', `Bearer ${key}`).expect(404);
+        expect(res.body).toEqual({ type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null });
+        expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+      }
+    });
+
+    it('answers requests the HTTP parser refuses with the error body', async () => {
+      const server = t.app.getHttpServer() as import('node:http').Server;
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const raw = (request: string) =>
+        new Promise<string>((resolve, reject) => {
+          const socket = connect(port, '127.0.0.1', () => socket.end(request));
+          let data = '';
+          socket.on('data', (chunk) => (data += chunk));
+          socket.on('close', () => resolve(data));
+          socket.on('error', reject);
+        });
+      const huge = await raw(`GET /api/users/@me/ HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+      expect(huge.split('\r\n')[0]).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+      expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4))).toEqual({
+        type: 'invalid_request', code: 'request_header_fields_too_large', detail: 'Request headers are too large.', attr: null,
+      });
+      const garbage = await raw('NOT-HTTP\r\n\r\n');
+      expect(garbage.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+      expect(JSON.parse(garbage.slice(garbage.indexOf('\r\n\r\n') + 4))).toMatchObject({ type: 'invalid_request', code: 'invalid_input', attr: null });
     });
 
     it('answers a field error with 400 validation_error naming the field', async () => {
