@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
+import secureJson from 'secure-json-parse';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { requestIdFor } from '#libs/logging';
 import { JsonParseError } from './http/error-body.js';
@@ -90,12 +91,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   return app;
 }
 
-/** JSON bodies, keeping the raw bytes for webhook signatures; an empty body reads as `{}`. */
+/**
+ * JSON bodies, keeping the raw bytes for webhook signatures; an empty body reads as `{}`. A
+ * `__proto__` key is refused (as Fastify's own parser does), so no body can reach an object's
+ * prototype through a later `Object.assign`.
+ */
 function parseJson(req: FastifyRequest, body: Buffer, done: (error: Error | null, body?: unknown) => void): void {
   req.rawBody = body;
   if (body.length === 0) return done(null, {});
   try {
-    done(null, JSON.parse(body.toString('utf8')));
+    done(null, secureJson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'ignore' }));
   } catch (error) {
     done(new JsonParseError((error as Error).message));
   }

@@ -43,6 +43,12 @@ describe('HTTP conventions (SPEC §0)', () => {
       expect(res.body.detail).toMatch(/^JSON parse error/);
     });
 
+    it('refuses a __proto__ key anywhere in a body as a parse error, changing nothing', async () => {
+      const res = await t.http().post('/api/organizations').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send('{"name": "Acme", "x": {"__proto__": {"is_staff": true}}}').expect(400);
+      expect(res.body).toEqual({ type: 'invalid_request', code: 'parse_error', detail: 'JSON parse error - Object contains forbidden prototype property', attr: null });
+      expect(await t.dataSource.query('SELECT 1 FROM organizations')).toHaveLength(0);
+    });
+
     it('answers a body over 1 MiB with 413, and accepts one just under', async () => {
       const big = JSON.stringify({ name: 'x'.repeat(1024 * 1024) });
       const res = await t.http().post('/api/organizations/').set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/json').send(big).expect(413);
