@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { recreateDatabase } from '../support/bench-database.mjs';
 import { startFakeGithub } from '../../test/support/fake-github/index.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench_github';
@@ -42,12 +43,9 @@ const env = {
   GITHUB_REFRESH_WAIT_MS: '60000',
 };
 
-await createDatabaseIfMissing(DATABASE_URL);
+await recreateDatabase(DATABASE_URL);
 const redis = new Redis(REDIS_URL);
 await redis.flushdb();
-const migrate = spawnSync(process.execPath, ['dist/libs/database/src/migrate.js'], { env, stdio: 'inherit' });
-if (migrate.status !== 0) throw new Error('migrations failed');
-await truncateAll(DATABASE_URL);
 
 const cli = (...args: string[]) => {
   const out = spawnSync(process.execPath, ['dist/apps/cli/src/main.js', ...args], { env, encoding: 'utf8' });
@@ -166,23 +164,3 @@ await redis.quit();
 await gh.close();
 process.exit(0);
 
-async function createDatabaseIfMissing(url: string): Promise<void> {
-  const admin = new URL(url);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  if ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-}
-
-/** Integrations left by an earlier run would be refreshed by the schedule and spoil the call counts. */
-async function truncateAll(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const { rows } = await client.query<{ tablename: string }>(
-    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'typeorm_migrations'",
-  );
-  if (rows.length) await client.query(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
-  await client.end();
-}

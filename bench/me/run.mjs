@@ -2,13 +2,13 @@
 // Usage: npm run build && node bench/me/run.mjs [--duration 10] [--connections 50] [--rounds 3]
 // Rounds alternate baseline and service (this machine's figures drift by ±30 % between runs);
 // the table gives each round and the medians.
-// Uses BENCH_DATABASE_URL (default .../users_api_bench, created and migrated) and BENCH_REDIS_URL
+// Uses BENCH_DATABASE_URL (default .../users_api_bench, recreated and migrated) and BENCH_REDIS_URL
 // (default redis://127.0.0.1:6379/15, flushed). Ports 18001 (service) and 18002 (baseline).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
+import { recreateDatabase } from '../support/bench-database.mjs';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, 'log-level': { type: 'string', default: 'info' }, rounds: { type: 'string', default: '3' } } });
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench';
@@ -17,19 +17,8 @@ const SERVICE_PORT = 18001;
 const BASELINE_PORT = 18002;
 
 async function prepareDatabase() {
-  const admin = new URL(DATABASE_URL);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  if ((await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  await run('node', ['dist/libs/database/src/migrate.js'], { DATABASE_URL });
+  await recreateDatabase(DATABASE_URL);
   await run('node', ['-e', `const r=new (require('ioredis').Redis)(${JSON.stringify(REDIS_URL)});r.flushdb().then(()=>r.quit())`]);
-  const db = new pg.Client({ connectionString: DATABASE_URL });
-  await db.connect();
-  await db.query('TRUNCATE users, organizations RESTART IDENTITY CASCADE');
-  await db.end();
   const cli = (...args) => run('node', ['dist/apps/cli/src/main.js', ...args], { DATABASE_URL, REDIS_URL }, true);
   await cli('users:create', '--email', 'bench@example.com', '--password', 'bench-password-123', '--first-name', 'Bench');
   await cli('orgs:create', '--name', 'Bench Org', '--owner', 'bench@example.com');

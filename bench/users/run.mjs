@@ -3,10 +3,11 @@
 // It recreates its own database (BENCH_DATABASE_URL), seeds 10,000 users, starts the built API on
 // BENCH_PORT and measures with autocannon at 20 connections.
 import autocannon from 'autocannon';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
+import { recreateDatabase } from '../support/bench-database.mjs';
 
 const PORT = Number(process.env.BENCH_PORT ?? 18011);
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench_users';
@@ -16,22 +17,6 @@ const ORGANIZATIONS = 100;
 const CONNECTIONS = 20;
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 20);
 const BASE = `http://127.0.0.1:${PORT}`;
-
-async function recreateDatabase() {
-  const url = new URL(DATABASE_URL);
-  const name = url.pathname.slice(1);
-  url.pathname = '/postgres';
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const migrate = spawnSync(process.execPath, ['dist/libs/database/src/migrate.js'], {
-    env: { ...process.env, DATABASE_URL },
-    stdio: 'inherit',
-  });
-  if (migrate.status !== 0) throw new Error('migrations failed (did you run `npm run build`?)');
-}
 
 /** Makes an API key row the way ApiKeysService does (sha256 of the whole value). */
 async function insertKey(db, userId) {
@@ -102,7 +87,7 @@ function run(title, options) {
   });
 }
 
-await recreateDatabase();
+await recreateDatabase(DATABASE_URL);
 const { staffKey, userKey } = await seed();
 const api = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/apps/api/src/main.js'], {
   env: { ...process.env, NODE_ENV: 'production', SECRET_KEY: randomBytes(32).toString('hex'), PORT: String(PORT), DATABASE_URL, REDIS_URL, LOG_LEVEL: 'silent' },
