@@ -65,6 +65,13 @@ describe('health, readiness, docs and CORS (SPEC §1.1, §7)', () => {
     expect(get.headers['access-control-allow-origin']).toBe('https://app.example.com');
   });
 
+  it('still answers unknown routes with 404 and wrong methods with 405 (the preflight route is not an endpoint)', async () => {
+    const unknown = await t.http().get('/api/nope').expect(404);
+    expect(unknown.body).toEqual({ type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null });
+    const wrong = await t.http().put('/api/logout').expect(405);
+    expect(wrong.headers.allow).toBe('POST');
+  });
+
   it('gives no CORS headers to another origin', async () => {
     const res = await t.http().options('/api/users/@me').set('Origin', 'https://evil.example.com').set('Access-Control-Request-Method', 'PATCH');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();

@@ -12,6 +12,8 @@ export class RouteMethods {
   private readonly methods = new Set<HTTPMethod>();
 
   add(method: string | string[], url: string): void {
+    // A catch-all (CORS's preflight answers OPTIONS on `*`) is not an endpoint of any path.
+    if (url === '*' || url === '/*') return;
     for (const m of ([] as string[]).concat(method)) {
       const upper = m.toUpperCase() as HTTPMethod;
       this.methods.add(upper);
