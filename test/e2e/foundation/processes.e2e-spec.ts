@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import { createServer } from 'node:net';
 import { ensureBuilt, runBuilt, spawnBuilt } from '../../support/build.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
@@ -54,6 +55,34 @@ describe('the built processes (SPEC §7)', () => {
       } finally {
         api.child.kill('SIGTERM');
         await api.exited;
+      }
+    }, 30_000);
+
+    it('logs a 500 at error level with the request id, and answers the generic body', async () => {
+      // A database without the schema makes the API-key lookup fail like any unexpected SQL error.
+      const url = new URL(TEST_DATABASE_URL);
+      const name = `${url.pathname.slice(1)}_unmigrated`;
+      url.pathname = '/postgres';
+      const admin = new pg.Client({ connectionString: url.toString() });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${name}"`);
+      url.pathname = `/${name}`;
+      const port = await freePort();
+      const api = spawnBuilt('apps/api/src/main.js', [], { ...ENV, DATABASE_URL: url.toString(), PORT: String(port) });
+      try {
+        await api.waitFor(/Nest application successfully started/);
+        const res = await fetch(`http://127.0.0.1:${port}/api/users/@me`, { headers: { Authorization: 'Bearer phx_x', 'X-Request-Id': 'trace-500' } });
+        expect(res.status).toBe(500);
+        expect(await res.json()).toEqual({ type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null });
+        await api.waitFor('"unhandled error"');
+        const logged = jsonLines(api.stdout()).find((l) => l.msg === 'unhandled error');
+        expect(logged).toMatchObject({ level: 50, req: expect.objectContaining({ id: 'trace-500' }), err: expect.objectContaining({ message: expect.stringContaining('personal_api_keys') }) });
+      } finally {
+        api.child.kill('SIGTERM');
+        await api.exited;
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        await admin.end();
       }
     }, 30_000);
   });
