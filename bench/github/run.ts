@@ -9,7 +9,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { recreateDatabase } from '../support/bench-database.mjs';
-import { startFakeGithub } from '../../test/support/fake-github/index.js';
+import { githubAppSettings, startFakeGithub } from '../../test/support/fake-github/index.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench_github';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/4';
@@ -31,14 +31,7 @@ const env = {
   REDIS_URL,
   QUEUE_PREFIX: 'bench-bull',
   PORT: String(PORT),
-  GITHUB_API_URL: gh.url,
-  GITHUB_WEB_URL: gh.url,
-  GITHUB_APP_ID: gh.appId,
-  GITHUB_APP_SLUG: gh.appSlug,
-  GITHUB_APP_CLIENT_ID: gh.clientId,
-  GITHUB_APP_CLIENT_SECRET: gh.clientSecret,
-  GITHUB_APP_PRIVATE_KEY: gh.privateKeyPem,
-  GITHUB_WEBHOOK_SECRET: gh.webhookSecret,
+  ...githubAppSettings(gh),
   GITHUB_COLD_WAIT_MS: '60000',
   GITHUB_REFRESH_WAIT_MS: '60000',
 };

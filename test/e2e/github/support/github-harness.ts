@@ -8,7 +8,7 @@ import { DEFAULT_GITHUB_TUNING, GITHUB_TUNING, IntegrationsService, ReposCache, 
 import { QueueName, SchedulerId } from '#libs/redis';
 import type { User } from '#libs/users';
 import { createApiKey, createUser } from '../../../support/fixtures.js';
-import { startFakeGithub, type FakeGithub, type StartFakeGithubOptions } from '../../../support/fake-github/index.js';
+import { githubAppSettings, startFakeGithub, type FakeGithub, type StartFakeGithubOptions } from '../../../support/fake-github/index.js';
 import { createTestApp, type TestApp } from '../../../support/test-app.js';
 
 export interface GithubHarness {
@@ -34,14 +34,7 @@ export async function startGithubHarness(options: HarnessOptions = {}): Promise<
   const tuning: GithubTuning = { ...DEFAULT_GITHUB_TUNING, requestRetries: 1, retryBaseMs: 10, jobBackoffMs: 50, pollMs: 20, ...options.tuning };
   const t = await createTestApp({
     config: {
-      GITHUB_API_URL: gh.url,
-      GITHUB_WEB_URL: gh.url,
-      GITHUB_APP_ID: gh.appId,
-      GITHUB_APP_SLUG: gh.appSlug,
-      GITHUB_APP_CLIENT_ID: gh.clientId,
-      GITHUB_APP_CLIENT_SECRET: gh.clientSecret,
-      GITHUB_APP_PRIVATE_KEY: gh.privateKeyPem,
-      GITHUB_WEBHOOK_SECRET: gh.webhookSecret,
+      ...githubAppSettings(gh),
       FRONTEND_URL: 'http://frontend.test',
       GITHUB_COLD_WAIT_MS: 3000,
       GITHUB_REFRESH_WAIT_MS: 3000,
