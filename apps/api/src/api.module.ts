@@ -8,7 +8,7 @@ import { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations, GithubModule 
 import { LoggingModule } from '#libs/logging';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
-import { GithubLoginLookup, UserDeletionListener, UsersModule } from '#libs/users';
+import { AccountNotifier, GithubLoginLookup, UserDeletionListener, UsersModule, noAccountNotices } from '#libs/users';
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -68,6 +68,8 @@ import { UsersController } from './users/users.controller.js';
     // The users endpoints' seams, implemented by the GitHub integration.
     { provide: GithubLoginLookup, useExisting: GithubLoginFromIntegrations },
     { provide: UserDeletionListener, useExisting: GithubCleanupOnUserDeletion },
+    // Security notices; the e-mail lib replaces this no-op.
+    { provide: AccountNotifier, useValue: noAccountNotices },
   ],
 })
 export class ApiModule {}

@@ -9,7 +9,7 @@ export { Access, Public, RequireScope, SessionOnly, type AccessRule } from './ac
 export { CurrentAuth } from './current-auth.decorator.js';
 export { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
 export { SCOPES, grants, isScope, type RequiredScope, type Scope } from './scopes.js';
-export { assertRecentlyAuthenticated, sensitiveSessionExpiresAt } from './reauth.js';
+export { assertFreshlyAuthenticated, assertRecentlyAuthenticated, freshReauthExpiresAt, sensitiveSessionExpiresAt } from './reauth.js';
 export { PersonalApiKey } from './personal-api-key.entity.js';
 export { generateApiKeyValue, hashApiKeyValue } from './api-key-value.js';
 export type { AuthContext } from './auth-context.js';

@@ -15,3 +15,19 @@ export function assertRecentlyAuthenticated(auth: AuthContext, maxAgeS: number):
     throw permissionDenied('This action requires you to be recently authenticated.', 'sensitive_action_required_reauth');
   }
 }
+
+/** When the session's fresh re-authentication window closes (null for API keys or no re-auth yet). */
+export function freshReauthExpiresAt(auth: AuthContext, freshAgeS: number): Date | null {
+  if (auth.via !== 'session' || auth.session.reauthAt === null) return null;
+  return new Date(auth.session.reauthAt + freshAgeS * 1000);
+}
+
+/**
+ * Identity changes (e-mail change, turning 2FA off, removing a passkey) need a re-authentication
+ * (login, `/api/reauth`, passkey login) within `freshAgeS`; the message names the action.
+ */
+export function assertFreshlyAuthenticated(auth: AuthContext, freshAgeS: number, detail = "Confirm it's you before continuing."): void {
+  if (auth.via !== 'session') return;
+  const expiresAt = freshReauthExpiresAt(auth, freshAgeS);
+  if (!expiresAt || expiresAt.getTime() < Date.now()) throw permissionDenied(detail, 'sensitive_action_required_reauth');
+}

@@ -23,8 +23,10 @@ export class SessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** A new session; every way a session is made is a successful authentication, so it counts as a re-auth. */
   async create(userId: number): Promise<Session> {
-    const session: Session = { id: randomBytes(32).toString('base64url'), userId, createdAt: Date.now(), reauthAt: null };
+    const now = Date.now();
+    const session: Session = { id: randomBytes(32).toString('base64url'), userId, createdAt: now, reauthAt: now };
     await this.write(session);
     return session;
   }

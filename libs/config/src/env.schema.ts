@@ -24,6 +24,11 @@ export const envSchema = z.object({
   /** Prefix of every BullMQ key, so several deployments can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default('bull'),
   SECRET_KEY: optionalText,
+  /** Retired server secrets, comma-separated: secrets sealed under them can still be read (key rotation). */
+  SECRET_KEY_FALLBACKS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -32,6 +37,8 @@ export const envSchema = z.object({
   FRONTEND_URL: z.url().default('http://localhost:8000'),
   SESSION_TTL_S: seconds.default(14 * 24 * 3600),
   SENSITIVE_ACTION_MAX_AGE_S: seconds.default(7200),
+  /** How recent a re-authentication must be for identity changes (e-mail, 2FA off, passkey removal). */
+  SESSION_FRESH_REAUTH_AGE_S: seconds.default(300),
 
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_WEB_URL: z.url().default('https://github.com'),

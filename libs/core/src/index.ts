@@ -9,3 +9,4 @@ export {
   type DomainErrorKind,
 } from './domain-error.js';
 export type { Page, PageRequest } from './page.js';
+export { SecretBox } from './secret-box.js';

@@ -4,6 +4,14 @@ export { UsersService, isUuid, type CurrentSelection, type NewUser, type UserLis
 export { User, type ShortcutPosition, type ThemeMode, type ToolbarMode } from './user.entity.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { NOTIFICATION_DEFAULTS, effectiveNotificationSettings, type NotificationSettings } from './notification-settings.js';
-export { GithubLoginLookup, UserDeletionListener, noDeletionCleanup, noGithubLogin } from './user-extensions.js';
+export {
+  AccountNotifier,
+  GithubLoginLookup,
+  UserDeletionListener,
+  noAccountNotices,
+  noDeletionCleanup,
+  noGithubLogin,
+  type AccountNotice,
+} from './user-extensions.js';
 export { ROLES_AT_ORGANIZATION, SHORTCUT_POSITIONS, THEME_MODES, TOOLBAR_MODES, type RoleAtOrganization } from './user-choices.js';
 export * from './validation/index.js';

@@ -18,3 +18,16 @@ export abstract class UserDeletionListener {
 
 export const noGithubLogin: GithubLoginLookup = { githubLoginFor: async () => null };
 export const noDeletionCleanup: UserDeletionListener = { beforeUserDeleted: async () => undefined };
+
+/**
+ * Security notices sent to a user's account address (e-mail when it is configured). Callers never
+ * wait on delivery and a failed send never changes their answer. The API registers a no-op default;
+ * the e-mail lib provides the real one.
+ */
+export type AccountNotice = 'two_factor_enabled' | 'two_factor_disabled' | 'backup_code_used' | 'password_changed';
+
+export abstract class AccountNotifier {
+  abstract notify(userId: number, notice: AccountNotice): Promise<void>;
+}
+
+export const noAccountNotices: AccountNotifier = { notify: async () => undefined };

@@ -48,8 +48,10 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
 
       const sessionId = cookie(res, 'sessionid')!.split(';')[0]!.split('=')[1]!;
       const stored = JSON.parse((await t.redis.get(`session:${sessionId}`))!);
-      expect(stored).toMatchObject({ userId: user.id, reauthAt: null });
+      expect(stored).toMatchObject({ userId: user.id });
       expect(Math.abs(stored.createdAt - Date.now())).toBeLessThan(5000);
+      // A login is an authentication, so it is also the session's latest re-auth.
+      expect(stored.reauthAt).toBe(stored.createdAt);
       expect(await t.redis.ttl(`session:${sessionId}`)).toBeGreaterThan(14 * 24 * 3600 - 10);
     });
 
