@@ -5,10 +5,9 @@
 // Uses BENCH_DATABASE_URL (default .../users_api_bench, recreated and migrated) and BENCH_REDIS_URL
 // (default redis://127.0.0.1:6379/15, flushed). Ports 18001 (service) and 18002 (baseline).
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { recreateDatabase } from '../support/bench-database.mjs';
+import { cpuSeconds, median, seedOneUserWithKey, start } from '../support/processes.mjs';
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' }, 'log-level': { type: 'string', default: 'info' }, rounds: { type: 'string', default: '3' } } });
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench';
@@ -18,45 +17,7 @@ const BASELINE_PORT = 18002;
 
 async function prepareDatabase() {
   await recreateDatabase(DATABASE_URL);
-  await run('node', ['-e', `const r=new (require('ioredis').Redis)(${JSON.stringify(REDIS_URL)});r.flushdb().then(()=>r.quit())`]);
-  const cli = (...args) => run('node', ['dist/apps/cli/src/main.js', ...args], { DATABASE_URL, REDIS_URL }, true);
-  await cli('users:create', '--email', 'bench@example.com', '--password', 'bench-password-123', '--first-name', 'Bench');
-  await cli('orgs:create', '--name', 'Bench Org', '--owner', 'bench@example.com');
-  const key = JSON.parse((await cli('keys:create', '--email', 'bench@example.com', '--label', 'bench', '--scopes', 'user:read')).trim().split('\n').at(-1));
-  return key.value;
-}
-
-function run(cmd, args, env = {}, capture = false) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'] });
-    let out = '';
-    child.stdout?.on('data', (c) => (out += c));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`))));
-  });
-}
-
-function start(args, env, ready) {
-  const child = spawn('node', args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  child.stdout.resume();
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + 20000;
-    const poll = async () => {
-      try {
-        if ((await fetch(ready)).status < 500) return resolve(child);
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) return reject(new Error(`${args[0]} did not start`));
-      setTimeout(poll, 200);
-    };
-    poll();
-  });
-}
-
-/** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return seedOneUserWithKey(DATABASE_URL, REDIS_URL);
 }
 
 async function measure(name, url, key, pid) {
@@ -70,8 +31,6 @@ async function measure(name, url, key, pid) {
   if (r.non2xx || r.errors) throw new Error(`${name}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, cpuMsPerRequest };
 }
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const key = await prepareDatabase();
 // BENCH_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the service's node.
