@@ -61,7 +61,8 @@ export async function openLoop({ url, headers = {}, rate, durationS, maxSockets 
     tick();
   });
   const drainDeadline = performance.now() + timeoutMs + 1000;
-  while (inFlight > 0 && performance.now() < drainDeadline) await new Promise((r) => setTimeout(r, 20));
+  const pending = () => inFlight > 0 && performance.now() < drainDeadline;
+  while (pending()) await new Promise((r) => setTimeout(r, 20));
   agent.destroy();
   const ms = (/** @type {number} */ p) => histogram.getValueAtPercentile(p) / 1000;
   return {

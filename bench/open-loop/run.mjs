@@ -26,6 +26,7 @@ const key = await seedOneUserWithKey(DATABASE_URL, REDIS_URL);
 const headers = { Authorization: `Bearer ${key}` };
 const service = await start(['dist/apps/api/src/main.js'], { DATABASE_URL, REDIS_URL, PORT: String(SERVICE_PORT), NODE_ENV: 'production', SECRET_KEY: 'bench' }, `http://127.0.0.1:${SERVICE_PORT}/api/health`);
 const baseline = await start(['bench/me/baseline.mjs'], { DATABASE_URL, PORT: String(BASELINE_PORT) }, `http://127.0.0.1:${BASELINE_PORT}/`);
+const n = (x) => x.toFixed(1);
 const servers = [
   { name: 'baseline', url: `http://127.0.0.1:${BASELINE_PORT}/api/users/@me/` },
   { name: 'service', url: `http://127.0.0.1:${SERVICE_PORT}/api/users/@me/` },
@@ -45,9 +46,8 @@ try {
   for (let round = 1; round <= Number(values.rounds); round++) {
     for (const f of fractions) {
       const rate = Math.round(bareMax * f);
-      for (const s of round % 2 ? servers : [...servers].reverse()) {
+      for (const s of round % 2 ? servers : servers.toReversed()) {
         const r = await openLoop({ url: s.url, headers, rate, durationS: Number(values.duration) });
-        const n = (x) => x.toFixed(1);
         console.log(`| ${round} | ${f} | ${s.name} | ${rate} | ${r.achieved.toFixed(0)} | ${n(r.p50)} | ${n(r.p90)} | ${n(r.p99)} | ${n(r.max)} | ${r.errors} |`);
       }
     }
