@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { openLoop } from '../open-loop/loadgen.mjs';
 import { recreateDatabase } from '../support/bench-database.mjs';
 import { githubAppSettings, startFakeGithub } from '../../test/support/fake-github/index.js';
 
@@ -50,6 +51,10 @@ const user = cli('users:create', '--email', email, '--password', 'correct-Horse-
 const key = String(cli('keys:create', '--email', email, '--label', 'bench', '--scopes', 'user:read,user:write').value);
 
 const children: ChildProcess[] = [];
+// A failed step must not leave the api, worker or baseline running on their ports.
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGTERM');
+});
 const start = (script: string, flags: string[] = []) => {
   const child = spawn(process.execPath, [...flags, script], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(child);
@@ -142,6 +147,33 @@ results.search = {
   reqPerS: search.requests.average, p50: search.latency.p50, p99: search.latency.p99, non2xx: search.non2xx, errors: search.errors,
   bareRedisGetPerS: redisPerS, snapshotBytes, ratioToRedisGet: Number((search.requests.average / redisPerS).toFixed(2)),
 };
+
+// 5b. Open loop: the same search offered at fixed rates to the service and to a bare node:http
+// server holding the same list in memory (bench/github/bare-search.mjs), alternating.
+const BARE_PORT = PORT + 1;
+const bare = spawn(process.execPath, ['bench/github/bare-search.mjs'], { env: { ...env, PORT: String(BARE_PORT), REPOS_URL: reposUrl(IID), KEY: key }, stdio: ['ignore', 'ignore', 'inherit'] });
+children.push(bare);
+const bareUrl = `http://127.0.0.1:${BARE_PORT}/?search=repo-01&limit=100`;
+for (let i = 0; ; i++) {
+  try {
+    if ((await fetch(bareUrl)).ok) break;
+  } catch {
+    if (i > 200) throw new Error('bare search did not start');
+  }
+  await sleep(100);
+}
+const [bareBody, serviceBody] = await Promise.all([fetch(bareUrl).then((r) => r.text()), fetch(reposUrl(IID, '?search=repo-01&limit=100'), { headers: auth }).then((r) => r.text())]);
+if (bareBody !== serviceBody) throw new Error('the bare search answers a different body than the service');
+const bareMax = (await autocannon({ url: bareUrl, connections: 50, duration: 5 })).requests.average;
+const openLoopRows: Array<Record<string, unknown>> = [];
+for (const fraction of (process.env.BENCH_RATES ?? '0.3,0.5,0.7,0.9,1.1').split(',').map(Number)) {
+  const rate = Math.round(bareMax * fraction);
+  for (const [server, url, headers] of [['bare', bareUrl, {}], ['service', reposUrl(IID, '?search=repo-01&limit=100'), auth]] as const) {
+    const r = await openLoop({ url, headers, rate, durationS: Number(process.env.BENCH_OPEN_LOOP_S ?? 10) });
+    openLoopRows.push({ fraction, server, ...r });
+  }
+}
+results.searchOpenLoop = { bareClosedLoopMax: bareMax, rows: openLoopRows };
 
 // 6. Worker peak RSS while syncing 50,000 repositories.
 const hwm = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;

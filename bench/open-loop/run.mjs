@@ -23,8 +23,8 @@ const { values } = parseArgs({
 });
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench_open';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
-const SERVICE_PORT = 18021;
-const BASELINE_PORT = 18022;
+const SERVICE_PORT = 18041;
+const BASELINE_PORT = 18042;
 
 const TARGETS = {
   me: { path: '/api/users/@me/', baseline: 'bench/me/baseline.mjs', seed: () => seedOneUserWithKey(DATABASE_URL, REDIS_URL) },
