@@ -12,6 +12,7 @@ import { createTestApp, type TestApp } from '../../support/test-app.js';
  */
 const PUBLIC: AccessRule = { kind: 'public' };
 const SESSION: AccessRule = { kind: 'session' };
+const SESSION_OR_OWN_KEY: AccessRule = { kind: 'session_or_own_key' };
 const scope = (s: 'user:read' | 'user:write' | 'organization:read' | 'organization:write'): AccessRule => ({ kind: 'scope', scope: s });
 
 const SCOPE_TABLE: Record<string, AccessRule> = {
@@ -43,6 +44,12 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'GET /api/personal_api_keys': SESSION,
   'POST /api/personal_api_keys': SESSION,
   'DELETE /api/personal_api_keys/:p': SESSION,
+  // Personal API key lifecycle: a key reads only itself (no scope needed); every other call is session only.
+  'GET /api/personal_api_keys/@current': SESSION_OR_OWN_KEY,
+  'GET /api/personal_api_keys/:p': SESSION_OR_OWN_KEY,
+  'PATCH /api/personal_api_keys/:p': SESSION,
+  'PUT /api/personal_api_keys/:p': SESSION,
+  'POST /api/personal_api_keys/:p/roll': SESSION,
   // Organizations (§3)
   'GET /api/organizations': scope('organization:read'),
   'POST /api/organizations': scope('organization:write'),
