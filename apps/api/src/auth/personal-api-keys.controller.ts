@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Pu
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
+  apiKeyBody,
   apiKeyFieldsSchema,
   apiKeyUpdateSchema,
   ApiKeysService,
@@ -35,20 +36,7 @@ const keyBody = z.object({
 type KeyBody = z.infer<typeof keyBody>;
 const errorBody = openApiSchema(errorBodySchema);
 
-const present = (key: PersonalApiKey, value: string | null = null): KeyBody => ({
-  id: key.id,
-  label: key.label,
-  value,
-  mask_value: key.maskValue,
-  created_at: key.createdAt.toISOString(),
-  last_used_at: key.lastUsedAt?.toISOString() ?? null,
-  last_rolled_at: key.lastRolledAt?.toISOString() ?? null,
-  user_id: key.userId,
-  // A stored empty list grants nothing but reads as "all", as PostHog shows it.
-  scopes: key.scopes.length > 0 ? key.scopes : ['*'],
-  scoped_teams: key.scopedTeams,
-  scoped_organizations: key.scopedOrganizations,
-});
+const present = (key: PersonalApiKey, value: string | null = null): KeyBody => apiKeyBody(key, value);
 
 /**
  * Personal API keys (docs/api.md): managed from a browser session only; a key can read itself
