@@ -38,6 +38,7 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'POST /api/users/:p/integrations/github/:p/repos/refresh': scope('user:write'),
   'POST /api/users/:p/integrations/github/start': scope('user:write'),
   'POST /api/users/@me/integrations/github/start': scope('user:write'),
+  'POST /api/users/:p/integrations/github/prepare_callback': scope('user:write'),
   'GET /api/integrations/github/callback': PUBLIC,
   'POST /api/integrations/github/webhook': PUBLIC,
   // Personal API keys (§1.2): a key cannot manage keys.

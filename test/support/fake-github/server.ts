@@ -74,6 +74,10 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
   const limiter = new RateLimiter(opts.rateLimit ?? 5000);
   const calls: RecordedCall[] = [];
   const refreshTokens = new Map<string, string>();
+  const authorizeRedirects: string[] = [];
+  /** code → the redirect_uri its authorize step used, which the exchange must repeat. */
+  const codeRedirects = new Map<string, string>();
+  let signedIn: string | undefined;
   let base = '';
 
   const authOf = (req: IncomingMessage): Auth => {
@@ -182,6 +186,26 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
       },
     },
     {
+      // The browser's visit to GitHub's authorize page: the signed-in GitHub user (signInAs) approves
+      // at once and is sent back to redirect_uri with a single-use code and the state, as GitHub does.
+      method: 'GET', pattern: /^\/login\/oauth\/authorize$/,
+      handle: (ctx) => {
+        const q = ctx.url.searchParams;
+        if (q.get('client_id') !== clientId || !q.get('redirect_uri')) return new Answer(404, 'Not Found');
+        const back = new URL(q.get('redirect_uri')!);
+        if (!signedIn) {
+          back.searchParams.set('error', 'access_denied');
+        } else {
+          const code = model.newCode(signedIn);
+          codeRedirects.set(code, q.get('redirect_uri')!);
+          back.searchParams.set('code', code);
+          authorizeRedirects.push(q.get('redirect_uri')!);
+        }
+        if (q.get('state')) back.searchParams.set('state', q.get('state')!);
+        return new Answer(302, undefined, { location: back.toString() });
+      },
+    },
+    {
       method: 'POST', pattern: /^\/login\/oauth\/access_token$/,
       handle: (ctx) => oauthExchange(ctx),
     },
@@ -271,6 +295,10 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
       refreshTokens.delete(params.refresh_token ?? '');
       if (!login) return oauthError('bad_refresh_token', 'The refresh token passed is incorrect or expired.');
     } else {
+      const expected = codeRedirects.get(params.code ?? '');
+      if (expected !== undefined && params.redirect_uri !== expected) {
+        return oauthError('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+      }
       login = model.consumeCode(params.code ?? '');
       if (!login) return oauthError('bad_verification_code', 'The code passed is incorrect or expired.');
     }
@@ -416,6 +444,10 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
       server.close((err) => (err ? reject(err) : resolve()));
     }),
     expireTokens: () => model.expireTokens(),
+    signInAs: (login) => {
+      signedIn = login;
+    },
+    authorizeRedirects,
     rateLimit: (id) => ({ ...limiter.peek(`installation:${id}`) }),
     repoNames: (id) => model.installation(id).repos.map((r) => r.fullName),
     installationJson: (id) => bodies.installation(base, { appId, appSlug }, model.installation(id)),

@@ -75,6 +75,10 @@ export interface FakeGithub {
   readonly tokensMinted: number;
   close(): Promise<void>;
   // Additions beyond the shared contract.
+  /** The GitHub user signed in on github.com: `/login/oauth/authorize` approves as them (none: `error=access_denied`). */
+  signInAs(login: string | undefined): void;
+  /** Every `redirect_uri` an approved authorize visit was sent back to. */
+  readonly authorizeRedirects: string[];
   /** Makes every installation and user token issued so far answer 401 Bad credentials. */
   expireTokens(): void;
   /** Current primary rate-limit counter of an installation (installation tokens share it, as on GitHub). */
