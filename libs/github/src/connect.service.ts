@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { SecretBox, validationError } from '#libs/core';
+import { validationError } from '#libs/core';
 import { REDIS } from '#libs/redis';
 import { cacheKeys } from './cache-keys.js';
 import { classifyGithubError } from './github-failure.js';
@@ -11,6 +11,7 @@ import { githubErrors } from './github-errors.js';
 import { GithubJobs } from './github-jobs.js';
 import { IntegrationsService, type UserTokens } from './integrations.service.js';
 import { ReposCache } from './repos-cache.js';
+import { UserTokensService } from './user-tokens.js';
 
 const STATE_TTL_S = 600;
 const INSTALLATION_ID_RE = /^[1-9][0-9]{0,19}$/;
@@ -59,7 +60,6 @@ interface GithubInstallation {
 @Injectable()
 export class ConnectService {
   private readonly logger = new Logger('ConnectService');
-  private readonly box: SecretBox;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -68,13 +68,33 @@ export class ConnectService {
     private readonly integrations: IntegrationsService,
     private readonly cache: ReposCache,
     private readonly jobs: GithubJobs,
-  ) {
-    this.box = new SecretBox([config.SECRET_KEY, ...config.SECRET_KEY_FALLBACKS], 'github-user-tokens');
-  }
+    private readonly userTokens: UserTokensService,
+  ) {}
 
   async start(userId: number): Promise<{ install_url: string; connect_flow: 'app_install' }> {
     if (!this.client.app) throw githubErrors.notConfigured();
+    if (await this.everythingLinked(userId)) throw githubErrors.allLinked();
     return { install_url: await this.installUrl(userId), connect_flow: 'app_install' };
+  }
+
+  /**
+   * Whether every installation the user's GitHub account can reach is already linked (page 1 of
+   * GitHub's listing, as PostHog). Anything uncertain (no stored token, GitHub failing) is "no":
+   * the install URL is the safe answer.
+   */
+  private async everythingLinked(userId: number): Promise<boolean> {
+    try {
+      const token = await this.userTokens.usableToken(userId);
+      if (!token) return false;
+      const { data } = await this.client.userClient(token).rest.apps.listInstallationsForAuthenticatedUser({ per_page: 100, request: { retries: 0 } });
+      const listed = (data as { installations?: Array<{ id?: unknown }> }).installations;
+      if (!Array.isArray(listed)) return false;
+      const linked = new Set(await this.integrations.installationIdsOf(userId));
+      return listed.every((i) => linked.has(String(i.id)));
+    } catch (error) {
+      this.logger.warn(`Skipped the already-linked check: ${classifyGithubError(error).kind}`);
+      return false;
+    }
   }
 
   /**
@@ -225,14 +245,7 @@ export class ConnectService {
   }
 
   private sealGrant(grant: UserTokenGrant): UserTokens {
-    const now = Date.now();
-    return {
-      accessToken: this.box.seal(grant.access_token),
-      refreshToken: grant.refresh_token ? this.box.seal(grant.refresh_token) : null,
-      refreshedAt: new Date(now),
-      accessTokenExpiresAt: typeof grant.expires_in === 'number' ? new Date(now + grant.expires_in * 1000) : null,
-      refreshTokenExpiresAt: typeof grant.refresh_token_expires_in === 'number' ? new Date(now + grant.refresh_token_expires_in * 1000) : null,
-    };
+    return this.userTokens.seal(grant);
   }
 
   private async installUrl(userId: number): Promise<string> {

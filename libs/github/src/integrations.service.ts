@@ -114,6 +114,11 @@ export class IntegrationsService {
     return rows.map((r) => Number(r.installation_id));
   }
 
+  /** The installation ids (decimal strings) the user has linked. */
+  async installationIdsOf(userId: number): Promise<string[]> {
+    return (await this.rows.find({ where: { userId }, select: { installationId: true } })).map((r) => String(r.installationId));
+  }
+
   async isReferenced(installationId: number): Promise<boolean> {
     return (await this.rows.count({ where: { installationId: String(installationId) } })) > 0;
   }
