@@ -62,8 +62,11 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
   it('works from a browser session too (CSRF header), and a second link of the same installation upserts', async () => {
     const iid = newInstallationId();
     h.gh.addInstallation({ id: iid, account: { login: 'solo' }, repos: 1 });
+    // A second installation the account can see keeps `start` open after the first link.
+    const unlinked = newInstallationId();
+    h.gh.addInstallation({ id: unlinked, account: { login: 'solo-org' } });
     const login = `solo-${iid}`;
-    const { code } = h.gh.addUser({ login, installations: [iid] });
+    const { code } = h.gh.addUser({ login, installations: [iid, unlinked] });
     const { user, client } = await loggedInUser(h.t.app);
     const browser = client;
     const first = await client.post('/api/users/@me/integrations/github/start/').expect(200);
