@@ -34,7 +34,8 @@ interface StateRecord {
 
 type LinkError =
   | 'access_denied' | 'github_oauth_error' | 'invalid_state' | 'missing_params' | 'exchange_failed' | 'invalid_installation_id'
-  | 'installation_not_authorized' | 'installation_verify_failed' | 'installation_fetch_failed' | 'invalid_installation' | 'github_unavailable';
+  | 'installation_not_authorized' | 'installation_verify_failed' | 'installation_fetch_failed' | 'installation_token_failed'
+  | 'invalid_installation' | 'github_unavailable';
 
 class LinkFailed extends Error {
   constructor(readonly reason: LinkError) {
@@ -207,6 +208,8 @@ export class ConnectService {
     const installation = await this.fetchInstallation(installationId);
     const account = installation.account ?? {};
     const suspended = Boolean(installation.suspended_at);
+    // The App must be able to act for the installation (GitHub refuses tokens to a suspended one).
+    if (!suspended) await this.mintInstallationToken(installationId);
     await this.integrations.link({
       userId,
       installationId,
@@ -241,6 +244,15 @@ export class ConnectService {
       return data as unknown as GithubInstallation;
     } catch {
       throw new LinkFailed('installation_fetch_failed');
+    }
+  }
+
+  private async mintInstallationToken(installationId: number): Promise<void> {
+    try {
+      const auth = (await this.client.installationClient(installationId).auth({ type: 'installation' })) as { token?: unknown };
+      if (typeof auth.token !== 'string' || !auth.token) throw new Error('no token');
+    } catch {
+      throw new LinkFailed('installation_token_failed');
     }
   }
 

@@ -93,6 +93,22 @@ describe('the GitHub callback is bound to the starting user\'s session', () => {
     expect(list.text).not.toMatch(/gh[ur]_|v1\./);
   });
 
+  it('answers installation_fetch_failed / installation_token_failed when the App cannot read or act for the installation, linking nothing', async () => {
+    const iid = newInstallationId();
+    h.gh.addInstallation({ id: iid, account: { login: `mint-${iid}` } });
+    const login = `mint-user-${iid}`;
+    h.gh.addUser({ login, installations: [iid] });
+    const { user, client } = await loggedInUser(h.t.app);
+    const link = async () => (await client.get(callbackPath({ installation_id: String(iid), code: h.gh.newCode(login), state: await startFor(client) })).expect(302)).headers.location;
+    h.gh.fault({ kind: '404', path: new RegExp(`^/app/installations/${iid}$`) });
+    expect(await link()).toBe(failure('installation_fetch_failed'));
+    h.gh.fault({ kind: '5xx', path: `/app/installations/${iid}/access_tokens`, times: 5 });
+    expect(await link()).toBe(failure('installation_token_failed'));
+    h.gh.clearFaults();
+    expect(await rows(user.id)).toHaveLength(0);
+    expect(await link()).toBe(SUCCESS);
+  });
+
   describe('setup_action=update without a code (the App is already installed on the account)', () => {
     it('detours through GitHub OAuth and links every installation the user can see', async () => {
       const a = newInstallationId();
