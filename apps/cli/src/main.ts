@@ -6,6 +6,7 @@ import { DomainError } from '#libs/core';
 import { CliError } from './cli-error.js';
 import { CliModule } from './cli.module.js';
 import { keysCreate, keysCreateOptions } from './commands/keys-create.js';
+import { keysList, keysListOptions } from './commands/keys-list.js';
 import { orgsAddMember, orgsAddMemberOptions } from './commands/orgs-add-member.js';
 import { orgsCreate, orgsCreateOptions } from './commands/orgs-create.js';
 import { usersCreate, usersCreateOptions } from './commands/users-create.js';
@@ -18,13 +19,15 @@ type Command = {
 const COMMANDS: Record<string, Command> = {
   'users:create': { options: usersCreateOptions, run: usersCreate },
   'keys:create': { options: keysCreateOptions, run: keysCreate },
+  'keys:list': { options: keysListOptions, run: keysList },
   'orgs:create': { options: orgsCreateOptions, run: orgsCreate },
   'orgs:add-member': { options: orgsAddMemberOptions, run: orgsAddMember },
 };
 
 const USAGE = `usage: npm run cli -- <command> [options]
   users:create --email E --password P [--staff] [--first-name F] [--last-name L]
-  keys:create --email E --label L --scopes user:read,user:write
+  keys:create --email E --label L --scopes user:read,user:write [--scoped-organizations ID,…] [--scoped-teams ID,…]
+  keys:list --email E
   orgs:create --name N --owner E
   orgs:add-member --org ID --email E [--level 1|8|15]`;
 

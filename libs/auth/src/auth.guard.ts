@@ -65,6 +65,7 @@ export class AuthGuard implements CanActivate {
     if (rule.kind === 'session') {
       throw new DomainError('authentication_failed', 'authentication_failed', 'This action requires a browser session.');
     }
+    if (rule.kind === 'session_or_own_key') return;
     if (!grants(auth.apiKey.scopes, rule.scope)) {
       throw permissionDenied(`API key missing required scope '${rule.scope}'`);
     }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { OrganizationsModule } from '#libs/organizations';
 import { UsersModule } from '#libs/users';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
@@ -10,7 +11,7 @@ import { ThrottlesService } from './throttles.service.js';
 
 /** Sessions, personal API keys, scopes and throttles: the HTTP edge's notion of a caller. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalApiKey]), UsersModule],
+  imports: [TypeOrmModule.forFeature([PersonalApiKey]), UsersModule, OrganizationsModule],
   providers: [ApiKeysService, AuthService, AuthGuard, SessionsService, ThrottlesService],
   exports: [ApiKeysService, AuthService, AuthGuard, SessionsService, ThrottlesService],
 })

@@ -2,10 +2,13 @@
 export { AuthModule } from './auth.module.js';
 export { AuthGuard } from './auth.guard.js';
 export { AuthService } from './auth.service.js';
-export { ApiKeysService } from './api-keys.service.js';
+export { ApiKeysService, MAX_API_KEYS_PER_USER } from './api-keys.service.js';
+export { apiKeyBody, type ApiKeyBody } from './api-key-body.js';
+export { apiKeyFieldsSchema, apiKeyUpdateSchema, type ApiKeyFields, type ApiKeyUpdate } from './api-key-fields.js';
+export { assertOrganizationInKeyScope, scopedOrganizationsOf } from './key-scoping.js';
 export { SessionsService, type Session } from './sessions.service.js';
 export { ThrottlesService, type ThrottleBucket } from './throttles.service.js';
-export { Access, Public, RequireScope, SessionOnly, type AccessRule } from './access.decorator.js';
+export { Access, Public, RequireScope, SessionOnly, SessionOrOwnKey, type AccessRule } from './access.decorator.js';
 export { CurrentAuth } from './current-auth.decorator.js';
 export { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
 export { SCOPES, grants, isScope, type RequiredScope, type Scope } from './scopes.js';

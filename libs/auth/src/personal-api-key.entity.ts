@@ -31,4 +31,15 @@ export class PersonalApiKey {
 
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
   lastUsedAt!: Date | null;
+
+  /** Team ids the key is limited to; null or empty: unrestricted. */
+  @Column({ name: 'scoped_teams', type: 'integer', array: true, nullable: true })
+  scopedTeams!: number[] | null;
+
+  /** Organization ids the key is limited to; null or empty: unrestricted. */
+  @Column({ name: 'scoped_organizations', type: 'uuid', array: true, nullable: true })
+  scopedOrganizations!: string[] | null;
+
+  @Column({ name: 'last_rolled_at', type: 'timestamptz', nullable: true })
+  lastRolledAt!: Date | null;
 }

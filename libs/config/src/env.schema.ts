@@ -49,6 +49,8 @@ export const envSchema = z.object({
   GITHUB_APP_PRIVATE_KEY: optionalText,
   GITHUB_APP_SLUG: optionalText,
   GITHUB_WEBHOOK_SECRET: optionalText,
+  /** The GitHub App's registered Callback URL (OAuth redirect_uri); default: this API's own callback route. */
+  GITHUB_CALLBACK_URL: z.url().optional(),
   GITHUB_REPOS_TTL_S: seconds.default(3600),
   GITHUB_BRANCHES_TTL_S: seconds.default(600),
   GITHUB_COLD_WAIT_MS: milliseconds.default(10000),

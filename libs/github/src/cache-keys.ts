@@ -10,8 +10,10 @@ export const cacheKeys = {
   defaultBranch: (iid: number | string, repo: string) => `gh:inst:${iid}:defbr:${repo.toLowerCase()}`,
   /** STRING: auth-app's cache entry (the installation token). */
   token: (authAppKey: string) => `gh:token:${authAppKey}`,
-  /** STRING: the user id a connect `state` was issued to. */
+  /** STRING: JSON `{userId, flow, installationId?}` of a connect `state`. */
   connectState: (state: string) => `gh:oauthstate:${state}`,
+  /** STRING: the state `prepare_callback` seeded for (user, installation). */
+  connectPending: (userId: number, iid: number | string) => `gh:oauthpending:${userId}:${iid}`,
   /** STRING: a webhook delivery already accepted. */
   delivery: (id: string) => `gh:wh:delivery:${id}`,
   /** Pattern of every key of one installation (for purging). */

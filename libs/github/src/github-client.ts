@@ -10,6 +10,14 @@ import { InstallationTokenCache } from './installation-token-cache.js';
 const GithubOctokit = Octokit.plugin(throttling, retry);
 export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
+/** A token endpoint answer with tokens (expiries absent when the App has token expiry off). */
+export interface UserTokenGrant {
+  access_token: string;
+  refresh_token?: string;
+  expires_in?: number;
+  refresh_token_expires_in?: number;
+}
+
 export interface GithubAppSettings {
   appId: string;
   privateKey: string;
@@ -62,20 +70,33 @@ export class GithubClient {
   }
 
   /**
-   * Exchanges an OAuth `code` for a user access token at `<GITHUB_WEB_URL>/login/oauth/access_token`.
-   * GitHub answers 200 with an `error` field for a bad code, so only `access_token` counts.
+   * Exchanges an OAuth `code` for user tokens at `<GITHUB_WEB_URL>/login/oauth/access_token`
+   * (`redirect_uri` must repeat the one the authorize step used). GitHub answers 200 with an `error`
+   * field for a bad code, so only a body with `access_token` counts.
    */
-  async exchangeCode(code: string): Promise<string | null> {
+  async exchangeCode(code: string, redirectUri?: string): Promise<UserTokenGrant | null> {
+    const data = await this.tokenEndpoint({ code, ...(redirectUri ? { redirect_uri: redirectUri } : {}) });
+    return typeof data.access_token === 'string' && data.access_token !== '' ? (data as unknown as UserTokenGrant) : null;
+  }
+
+  /** GitHub's refresh-token grant: new tokens, or the body's `error` code (GitHub answers 200 either way). */
+  async refreshUserToken(refreshToken: string): Promise<UserTokenGrant | { error: string }> {
+    const data = await this.tokenEndpoint({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    if (typeof data.access_token === 'string' && data.access_token !== '') return data as unknown as UserTokenGrant;
+    return { error: typeof data.error === 'string' ? data.error : 'unknown_error' };
+  }
+
+  private async tokenEndpoint(params: Record<string, string>): Promise<Record<string, unknown>> {
     const app = this.requireApp();
     const { data } = await this.build({}).request('POST /login/oauth/access_token', {
       baseUrl: this.webUrl,
       headers: { accept: 'application/json' },
       client_id: app.clientId,
       client_secret: app.clientSecret,
-      code,
+      ...params,
+      request: { retries: 0 },
     });
-    const token = (data as { access_token?: unknown } | undefined)?.access_token;
-    return typeof token === 'string' && token !== '' ? token : null;
+    return data && typeof data === 'object' ? (data as Record<string, unknown>) : {};
   }
 
   private requireApp(): GithubAppSettings {

@@ -12,5 +12,6 @@ export const githubErrors = {
     new DomainError('upstream_failed', 'github_unavailable', 'GitHub could not be reached; the cached list was kept. Retry shortly.'),
   rateLimited: (retryAfterS: number) =>
     new DomainError('unavailable', 'github_rate_limited', 'GitHub rate limit reached for this installation; the cached list was kept.', null, Math.max(1, Math.ceil(retryAfterS))),
-  notConfigured: () => new DomainError('validation', 'invalid_input', 'GitHub App is not configured.'),
+  notConfigured: () => new DomainError('validation', 'github_not_configured', 'GitHub App is not configured.'),
+  allLinked: () => new DomainError('validation', 'invalid_input', 'All GitHub App installations accessible to your account are already linked.'),
 };

@@ -14,7 +14,7 @@ export interface GithubUserRef {
   id: number;
 }
 
-/** A GitHub App installation a user linked (SPEC §4.1). No GitHub token is stored. */
+/** A GitHub App installation a user linked (docs/api.md). User tokens are stored sealed, never shown. */
 @Entity({ name: 'github_integrations' })
 export class GithubIntegration {
   @PrimaryGeneratedColumn('uuid')
@@ -48,4 +48,21 @@ export class GithubIntegration {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** SecretBox-sealed `ghu_…` user access token; null on rows linked before tokens were kept. */
+  @Column({ name: 'user_access_token', type: 'text', nullable: true, select: false })
+  userAccessToken!: string | null;
+
+  /** SecretBox-sealed `ghr_…` refresh token. */
+  @Column({ name: 'user_refresh_token', type: 'text', nullable: true, select: false })
+  userRefreshToken!: string | null;
+
+  @Column({ name: 'user_token_refreshed_at', type: 'timestamptz', nullable: true })
+  userTokenRefreshedAt!: Date | null;
+
+  @Column({ name: 'user_access_token_expires_at', type: 'timestamptz', nullable: true })
+  userAccessTokenExpiresAt!: Date | null;
+
+  @Column({ name: 'user_refresh_token_expires_at', type: 'timestamptz', nullable: true })
+  userRefreshTokenExpiresAt!: Date | null;
 }

@@ -17,6 +17,7 @@ import { ReposCache } from './repos-cache.js';
 import { ReposService } from './repos.service.js';
 import { ReposSync } from './repos-sync.js';
 import { StaleSweep } from './stale-sweep.js';
+import { UserTokensService } from './user-tokens.js';
 import { WebhookHandler } from './webhook-handler.js';
 import { WebhooksService } from './webhooks.service.js';
 import { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations } from './user-seams.js';
@@ -32,6 +33,7 @@ const services = [
   ReposSync,
   StaleSweep,
   ConnectService,
+  UserTokensService,
   GithubLoginFromIntegrations,
   GithubCleanupOnUserDeletion,
   WebhooksService,

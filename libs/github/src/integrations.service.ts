@@ -14,6 +14,16 @@ export interface LinkedInstallation {
   repositorySelection: string | null;
   githubUser: GithubUserRef;
   status?: InstallationStatus;
+  /** Sealed user tokens from the connect flow (always stored when linking through it). */
+  tokens?: UserTokens;
+}
+
+export interface UserTokens {
+  accessToken: string;
+  refreshToken: string | null;
+  refreshedAt: Date;
+  accessTokenExpiresAt: Date | null;
+  refreshTokenExpiresAt: Date | null;
 }
 
 /** The integration rows: who linked which installation, and the uninstall-if-last rule. */
@@ -52,9 +62,23 @@ export class IntegrationsService {
         githubUser: linked.githubUser,
         status: linked.status ?? 'active',
         updatedAt: new Date(),
+        ...(linked.tokens
+          ? {
+              userAccessToken: linked.tokens.accessToken,
+              userRefreshToken: linked.tokens.refreshToken,
+              userTokenRefreshedAt: linked.tokens.refreshedAt,
+              userAccessTokenExpiresAt: linked.tokens.accessTokenExpiresAt,
+              userRefreshTokenExpiresAt: linked.tokens.refreshTokenExpiresAt,
+            }
+          : {}),
       },
       { conflictPaths: ['userId', 'installationId'] },
     );
+  }
+
+  /** The `setup_action=update` return: account and repository selection as GitHub now says. */
+  async refreshDetails(userId: number, installationId: number, details: { account: GithubAccount; repositorySelection: string | null }): Promise<void> {
+    await this.rows.update({ userId, installationId: String(installationId) }, { ...details, updatedAt: new Date() });
   }
 
   /** Deletes the row; the last reference to an installation also purges its cache and uninstalls the App. */
@@ -88,6 +112,11 @@ export class IntegrationsService {
       `SELECT DISTINCT installation_id FROM github_integrations WHERE status = 'active'`,
     );
     return rows.map((r) => Number(r.installation_id));
+  }
+
+  /** The installation ids (decimal strings) the user has linked. */
+  async installationIdsOf(userId: number): Promise<string[]> {
+    return (await this.rows.find({ where: { userId }, select: { installationId: true } })).map((r) => String(r.installationId));
   }
 
   async isReferenced(installationId: number): Promise<boolean> {

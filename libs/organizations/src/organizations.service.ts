@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import type { DataSource, Repository } from 'typeorm';
+import { In, type DataSource, type Repository } from 'typeorm';
 import { notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { Membership, MembershipLevel } from './membership.entity.js';
@@ -87,9 +87,10 @@ export class OrganizationsService {
     return rows.map((row) => hydrate(this.dataSource, Team, row));
   }
 
-  async listForUser(userId: number, page: PageRequest): Promise<Page<MembershipWithOrganization>> {
+  /** The user's memberships, oldest first; `onlyIds` narrows them (a key scoped to organizations). */
+  async listForUser(userId: number, page: PageRequest, onlyIds: string[] | null = null): Promise<Page<MembershipWithOrganization>> {
     const [items, count] = await this.memberships.findAndCount({
-      where: { userId },
+      where: onlyIds ? { userId, organizationId: In(onlyIds.filter((id) => UUID_RE.test(id))) } : { userId },
       relations: { organization: true },
       order: { joinedAt: 'ASC', id: 'ASC' },
       take: page.limit,

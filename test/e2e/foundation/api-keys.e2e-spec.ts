@@ -180,8 +180,12 @@ describe('personal API key endpoints (SPEC §1.2)', () => {
       value: expect.stringMatching(/^phx_[0-9A-Za-z]{43}$/),
       mask_value: `${res.body.value.slice(0, 4)}...${res.body.value.slice(-4)}`,
       scopes: ['user:read', 'user:write'],
+      scoped_teams: [],
+      scoped_organizations: [],
+      user_id: user.id,
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       last_used_at: null,
+      last_rolled_at: null,
     });
     const [row] = await t.dataSource.query('SELECT * FROM personal_api_keys');
     expect(row.secure_value).toBe(`sha256$${createHash('sha256').update(res.body.value).digest('hex')}`);
@@ -203,7 +207,8 @@ describe('personal API key endpoints (SPEC §1.2)', () => {
     expect(res.body).toMatchObject({ count: 2, next: null, previous: null });
     expect(res.body.results.map((k: { label: string }) => k.label).sort()).toEqual(['one', 'two']);
     for (const item of res.body.results) {
-      expect(Object.keys(item).sort()).toEqual(['created_at', 'id', 'label', 'last_used_at', 'mask_value', 'scopes']);
+      expect(Object.keys(item).sort()).toEqual(['created_at', 'id', 'label', 'last_rolled_at', 'last_used_at', 'mask_value', 'scoped_organizations', 'scoped_teams', 'scopes', 'user_id', 'value']);
+      expect(item.value).toBeNull();
     }
     for (const value of values) {
       expect(res.text).not.toContain(value);

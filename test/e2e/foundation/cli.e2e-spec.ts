@@ -77,6 +77,47 @@ describe('CLI (SPEC §7)', () => {
     });
   });
 
+  describe('keys:create scoping and keys:list', () => {
+    it('scopes a key to organizations and teams; keys:list prints the key bodies, newest first, without values', async () => {
+      const user = await createUser(t.app);
+      const { organization, team } = await createOrganization(t.app, user);
+      const scoped = await cli('keys:create', '--email', user.email, '--label', 'scoped', '--scopes', '*', '--scoped-organizations', organization.id.toUpperCase(), '--scoped-teams', String(team.id));
+      expect(scoped.code).toBe(0);
+      expect(Object.keys(scoped.last!).sort()).toEqual(['id', 'label', 'scopes', 'value']);
+      const plain = await cli('keys:create', '--email', user.email, '--label', 'plain', '--scopes', 'user:read');
+      const listed = await cli('keys:list', '--email', user.email);
+      expect(listed.code).toBe(0);
+      const [row] = await t.dataSource.query('SELECT created_at FROM personal_api_keys WHERE id = $1', [plain.last!.id]);
+      expect(listed.last).toEqual([
+        {
+          id: plain.last!.id, label: 'plain', value: null, mask_value: `${String(plain.last!.value).slice(0, 4)}...${String(plain.last!.value).slice(-4)}`,
+          created_at: (row.created_at as Date).toISOString(), last_used_at: null, last_rolled_at: null, user_id: user.id,
+          scopes: ['user:read'], scoped_teams: [], scoped_organizations: [],
+        },
+        expect.objectContaining({ id: scoped.last!.id, label: 'scoped', value: null, scoped_teams: [team.id], scoped_organizations: [organization.id] }),
+      ]);
+      expect(listed.stdout).not.toContain(String(plain.last!.value));
+      // The scoping is enforced: the key sees only its organization.
+      const other = await createOrganization(t.app, user, 'Other');
+      const orgs = await t.http().get('/api/organizations/').set('Authorization', `Bearer ${scoped.last!.value}`).expect(200);
+      expect(orgs.body.results.map((o: { id: string }) => o.id)).toEqual([organization.id]);
+      expect(other.organization.id).not.toBe(organization.id);
+      // An operator's key is not the user's own: it still asks for a credentials review.
+      expect((await t.dataSource.query('SELECT credentials_reviewed_at FROM users WHERE id = $1', [user.id]))[0].credentials_reviewed_at).toBeNull();
+    });
+
+    it('refuses malformed or foreign scoping and an unknown email, creating nothing', async () => {
+      const user = await createUser(t.app);
+      const foreign = await createOrganization(t.app, await createUser(t.app), 'Foreign');
+      await refused(/^error: invalid organization id: nope\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-organizations', 'nope');
+      await refused(/^error: invalid team id: x1\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-teams', 'x1');
+      await refused(/^error: You must be a member of all organizations that you are scoping the key to\.\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-organizations', foreign.organization.id);
+      await refused(/^error: You must be a member of all teams that you are scoping the key to\.\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-teams', String(foreign.team.id));
+      await refused(/^error: no user with email nobody@example\.com\n$/, 'keys:list', '--email', 'nobody@example.com');
+      expect(await count('personal_api_keys')).toBe(0);
+    });
+  });
+
   describe('orgs:create', () => {
     it('prints {id, name, slug, team_id} and makes it the owner\'s current organization when they have none', async () => {
       const owner = await createUser(t.app);

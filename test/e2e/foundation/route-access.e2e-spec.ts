@@ -12,6 +12,7 @@ import { createTestApp, type TestApp } from '../../support/test-app.js';
  */
 const PUBLIC: AccessRule = { kind: 'public' };
 const SESSION: AccessRule = { kind: 'session' };
+const SESSION_OR_OWN_KEY: AccessRule = { kind: 'session_or_own_key' };
 const scope = (s: 'user:read' | 'user:write' | 'organization:read' | 'organization:write'): AccessRule => ({ kind: 'scope', scope: s });
 
 const SCOPE_TABLE: Record<string, AccessRule> = {
@@ -37,12 +38,19 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'POST /api/users/:p/integrations/github/:p/repos/refresh': scope('user:write'),
   'POST /api/users/:p/integrations/github/start': scope('user:write'),
   'POST /api/users/@me/integrations/github/start': scope('user:write'),
+  'POST /api/users/:p/integrations/github/prepare_callback': scope('user:write'),
   'GET /api/integrations/github/callback': PUBLIC,
   'POST /api/integrations/github/webhook': PUBLIC,
   // Personal API keys (§1.2): a key cannot manage keys.
   'GET /api/personal_api_keys': SESSION,
   'POST /api/personal_api_keys': SESSION,
   'DELETE /api/personal_api_keys/:p': SESSION,
+  // Personal API key lifecycle: a key reads only itself (no scope needed); every other call is session only.
+  'GET /api/personal_api_keys/@current': SESSION_OR_OWN_KEY,
+  'GET /api/personal_api_keys/:p': SESSION_OR_OWN_KEY,
+  'PATCH /api/personal_api_keys/:p': SESSION,
+  'PUT /api/personal_api_keys/:p': SESSION,
+  'POST /api/personal_api_keys/:p/roll': SESSION,
   // Organizations (§3)
   'GET /api/organizations': scope('organization:read'),
   'POST /api/organizations': scope('organization:write'),

@@ -13,7 +13,7 @@ describe('connecting without a configured GitHub App (SPEC §4.1)', () => {
     const user = await createUser(t.app);
     const key = await createApiKey(t.app, user, ['user:write']);
     const res = await t.http().post('/api/users/@me/integrations/github/start/').set('Authorization', `Bearer ${key}`).expect(400);
-    expect(res.body).toEqual({ type: 'validation_error', code: 'invalid_input', detail: 'GitHub App is not configured.', attr: null });
+    expect(res.body).toEqual({ type: 'validation_error', code: 'github_not_configured', detail: 'GitHub App is not configured.', attr: null });
     expect(await t.redis.keys('gh:oauthstate:*')).toEqual([]);
   });
 });

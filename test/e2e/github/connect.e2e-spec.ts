@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createApiKey, createUser, loggedInUser } from '../../support/fixtures.js';
+import { createApiKey, createUser, loggedInUser, login as logIn, type SessionClient } from '../../support/fixtures.js';
 import { eventually, meta, newInstallationId, startGithubHarness, type GithubHarness } from './support/github-harness.js';
 
 const SUCCESS = 'http://frontend.test/settings/user?github_link_success=1';
 const failure = (reason: string) => `http://frontend.test/settings/user?github_link_error=${reason}`;
+
+// The callback acts for the browser session of the user who started the flow.
+const callback = (params: Record<string, string>, client: SessionClient) =>
+  client.get(`/api/integrations/github/callback?${new URLSearchParams(params)}`);
 
 describe('connecting a GitHub App installation (SPEC §4.1)', () => {
   let h: GithubHarness;
@@ -22,15 +26,13 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
     return state;
   }
 
-  const callback = (params: Record<string, string>) =>
-    h.t.http().get(`/api/integrations/github/callback?${new URLSearchParams(params)}`);
 
   const rows = async (userId: number) =>
     (await h.t.dataSource.query(`SELECT installation_id FROM github_integrations WHERE user_id = $1`, [userId])) as unknown[];
 
   async function userWithKey() {
     const user = await createUser(h.t.app);
-    return { user, key: await createApiKey(h.t.app, user, ['user:read', 'user:write']) };
+    return { user, key: await createApiKey(h.t.app, user, ['user:read', 'user:write']), browser: await logIn(h.t.app, user.email) };
   }
 
   it('links a verified installation, redirects with success and fills the cache in the background', async () => {
@@ -38,9 +40,9 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
     h.gh.addInstallation({ id: iid, account: { login: 'octo-org', type: 'Organization' }, repositorySelection: 'all', repos: 7 });
     const login = `octocat-${iid}`;
     const { code } = h.gh.addUser({ login, installations: [iid] });
-    const { user, key } = await userWithKey();
+    const { user, key, browser } = await userWithKey();
     const state = await start(key);
-    const res = await callback({ installation_id: String(iid), setup_action: 'install', code, state }).expect(302);
+    const res = await callback({ installation_id: String(iid), setup_action: 'install', code, state }, browser).expect(302);
     expect(res.headers.location).toBe(SUCCESS);
     const list = await h.t.http().get('/api/users/@me/integrations/').set('Authorization', `Bearer ${key}`).expect(200);
     expect(list.body.results).toEqual([{
@@ -60,16 +62,20 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
   it('works from a browser session too (CSRF header), and a second link of the same installation upserts', async () => {
     const iid = newInstallationId();
     h.gh.addInstallation({ id: iid, account: { login: 'solo' }, repos: 1 });
+    // A second installation the account can see keeps `start` open after the first link.
+    const unlinked = newInstallationId();
+    h.gh.addInstallation({ id: unlinked, account: { login: 'solo-org' } });
     const login = `solo-${iid}`;
-    const { code } = h.gh.addUser({ login, installations: [iid] });
+    const { code } = h.gh.addUser({ login, installations: [iid, unlinked] });
     const { user, client } = await loggedInUser(h.t.app);
+    const browser = client;
     const first = await client.post('/api/users/@me/integrations/github/start/').expect(200);
     const state = new URL(first.body.install_url).searchParams.get('state')!;
-    expect((await callback({ installation_id: String(iid), code, state }).expect(302)).headers.location).toBe(SUCCESS);
+    expect((await callback({ installation_id: String(iid), code, state }, browser).expect(302)).headers.location).toBe(SUCCESS);
     const again = await client.post('/api/users/@me/integrations/github/start/').expect(200);
     const state2 = new URL(again.body.install_url).searchParams.get('state')!;
     expect(state2).not.toBe(state);
-    expect((await callback({ installation_id: String(iid), code: h.gh.newCode(login), state: state2 }).expect(302)).headers.location).toBe(SUCCESS);
+    expect((await callback({ installation_id: String(iid), code: h.gh.newCode(login), state: state2 }, browser).expect(302)).headers.location).toBe(SUCCESS);
     expect(await rows(user.id)).toHaveLength(1);
   });
 
@@ -78,13 +84,13 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
     h.gh.addInstallation({ id: iid, account: { login: 'x' } });
     const login = `forger-${iid}`;
     const { code } = h.gh.addUser({ login, installations: [iid] });
-    const { user, key } = await userWithKey();
-    expect((await callback({ installation_id: String(iid), code, state: 'forged-state-value' }).expect(302)).headers.location).toBe(failure('invalid_state'));
-    expect((await callback({ installation_id: String(iid), code }).expect(302)).headers.location).toBe(failure('invalid_state'));
+    const { user, key, browser } = await userWithKey();
+    expect((await callback({ installation_id: String(iid), code, state: 'forged-state-value' }, browser).expect(302)).headers.location).toBe(failure('invalid_state'));
+    expect((await callback({ installation_id: String(iid), code }, browser).expect(302)).headers.location).toBe(failure('missing_params'));
     const state = await start(key);
-    expect((await callback({ installation_id: String(iid), code, state }).expect(302)).headers.location).toBe(SUCCESS);
+    expect((await callback({ installation_id: String(iid), code, state }, browser).expect(302)).headers.location).toBe(SUCCESS);
     await h.t.dataSource.query(`DELETE FROM github_integrations WHERE user_id = $1`, [user.id]);
-    const reused = await callback({ installation_id: String(iid), code: h.gh.newCode(login), state }).expect(302);
+    const reused = await callback({ installation_id: String(iid), code: h.gh.newCode(login), state }, browser).expect(302);
     expect(reused.headers.location).toBe(failure('invalid_state'));
     expect(await rows(user.id)).toHaveLength(0);
     // A state lives 10 minutes in Redis.
@@ -93,7 +99,7 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
     expect(ttl).toBeGreaterThan(590);
     expect(ttl).toBeLessThanOrEqual(600);
     await h.t.redis.del(`gh:oauthstate:${fresh}`);
-    expect((await callback({ installation_id: String(iid), code: h.gh.newCode(login), state: fresh }).expect(302)).headers.location).toBe(failure('invalid_state'));
+    expect((await callback({ installation_id: String(iid), code: h.gh.newCode(login), state: fresh }, browser).expect(302)).headers.location).toBe(failure('invalid_state'));
   });
 
   it('refuses an installation that is not among the user\'s installations (every page checked)', async () => {
@@ -107,26 +113,29 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
     h.gh.addInstallation({ id: foreign, account: { login: 'someone-else' } });
     const login = `many-${foreign}`;
     const { code } = h.gh.addUser({ login, installations: mine });
-    const { user, key } = await userWithKey();
+    const { user, key, browser } = await userWithKey();
     h.gh.resetCalls();
-    const res = await callback({ installation_id: String(foreign), code, state: await start(key) }).expect(302);
+    const res = await callback({ installation_id: String(foreign), code, state: await start(key) }, browser).expect(302);
     expect(res.headers.location).toBe(failure('installation_not_authorized'));
     expect(await rows(user.id)).toHaveLength(0);
     expect(h.gh.calls.filter((c) => c.path === '/user/installations')).toHaveLength(2);
     // The last installation sits on the second page and is accepted.
     const last = mine[mine.length - 1]!;
-    const ok = await callback({ installation_id: String(last), code: h.gh.newCode(login), state: await start(key) }).expect(302);
+    const ok = await callback({ installation_id: String(last), code: h.gh.newCode(login), state: await start(key) }, browser).expect(302);
     expect(ok.headers.location).toBe(SUCCESS);
     expect(await rows(user.id)).toEqual([{ installation_id: String(last) }]);
   });
 
-  it('answers missing_params without code or installation_id, and consumes the state', async () => {
-    const { user, key } = await userWithKey();
+  it('answers missing_params without code, state or installation_id, consuming the state; a malformed id is invalid_installation_id', async () => {
+    const { user, key, browser } = await userWithKey();
     const noCode = await start(key);
-    expect((await callback({ installation_id: '123', setup_action: 'install', state: noCode }).expect(302)).headers.location).toBe(failure('missing_params'));
+    expect((await callback({ setup_action: 'install', state: noCode }, browser).expect(302)).headers.location).toBe(failure('missing_params'));
     expect(await h.t.redis.exists(`gh:oauthstate:${noCode}`)).toBe(0);
-    expect((await callback({ code: 'abc', state: await start(key) }).expect(302)).headers.location).toBe(failure('missing_params'));
-    expect((await callback({ code: 'abc', installation_id: 'x1', state: await start(key) }).expect(302)).headers.location).toBe(failure('missing_params'));
+    expect((await callback({ code: 'abc', state: await start(key) }, browser).expect(302)).headers.location).toBe(failure('missing_params'));
+    expect((await callback({ code: 'abc', installation_id: '1' }, browser).expect(302)).headers.location).toBe(failure('missing_params'));
+    const login = `malformed-${newInstallationId()}`;
+    h.gh.addUser({ login });
+    expect((await callback({ code: h.gh.newCode(login), installation_id: 'x1', state: await start(key) }, browser).expect(302)).headers.location).toBe(failure('invalid_installation_id'));
     expect(await rows(user.id)).toHaveLength(0);
   });
 
@@ -134,21 +143,21 @@ describe('connecting a GitHub App installation (SPEC §4.1)', () => {
     const iid = newInstallationId();
     h.gh.addInstallation({ id: iid, account: { login: 'y' } });
     h.gh.addUser({ login: `badcode-${iid}`, installations: [iid] });
-    const { user, key } = await userWithKey();
-    const res = await callback({ installation_id: String(iid), code: 'not-a-real-code', state: await start(key) }).expect(302);
-    expect(res.headers.location).toBe(failure('installation_not_authorized'));
+    const { user, key, browser } = await userWithKey();
+    const res = await callback({ installation_id: String(iid), code: 'not-a-real-code', state: await start(key) }, browser).expect(302);
+    expect(res.headers.location).toBe(failure('exchange_failed'));
     expect(h.gh.calls.some((c) => c.path === '/login/oauth/access_token' && c.status === 200)).toBe(true);
     expect(await rows(user.id)).toHaveLength(0);
   });
 
-  it('redirects with github_unavailable when GitHub fails during the callback', async () => {
+  it('redirects with installation_verify_failed when GitHub fails while proving the installation', async () => {
     const iid = newInstallationId();
     h.gh.addInstallation({ id: iid, account: { login: 'z' } });
     const { code } = h.gh.addUser({ login: `down-${iid}`, installations: [iid] });
-    const { user, key } = await userWithKey();
+    const { user, key, browser } = await userWithKey();
     h.gh.fault({ kind: '5xx', path: '/user/installations', times: 5 });
-    const res = await callback({ installation_id: String(iid), code, state: await start(key) }).expect(302);
-    expect(res.headers.location).toBe(failure('github_unavailable'));
+    const res = await callback({ installation_id: String(iid), code, state: await start(key) }, browser).expect(302);
+    expect(res.headers.location).toBe(failure('installation_verify_failed'));
     expect(await rows(user.id)).toHaveLength(0);
     h.gh.clearFaults();
   });

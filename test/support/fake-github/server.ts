@@ -17,6 +17,14 @@ const RATE_LIMIT_DOCS = 'https://docs.github.com/rest/overview/rate-limits-for-t
 const SECONDARY_DOCS = 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits';
 const SUSPENDED = 'This installation has been suspended';
 const USER_TOKEN_TTL_S = 8 * 3600;
+/** GitHub's descriptions of the refresh-token grant's errors (answered with status 200). */
+const REFRESH_ERRORS: Record<string, string> = {
+  bad_refresh_token: 'The refresh token passed is incorrect or expired.',
+  incorrect_client_credentials: 'The client_id and/or client_secret passed are incorrect.',
+  unauthorized_client: 'The GitHub App is not authorized to refresh user tokens.',
+  refresh_token_expired: 'The refresh token has expired.',
+  server_error: 'An unexpected error occurred.',
+};
 
 interface Auth { kind: AuthKind; credential?: string; token?: IssuedToken; jwtError?: string; identity: string }
 
@@ -74,6 +82,13 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
   const limiter = new RateLimiter(opts.rateLimit ?? 5000);
   const calls: RecordedCall[] = [];
   const refreshTokens = new Map<string, string>();
+  /** Error codes the next refresh-token grants answer with, in order. */
+  const refreshErrors: string[] = [];
+  const userTokenTtlS = opts.userTokenTtlS === undefined ? USER_TOKEN_TTL_S : opts.userTokenTtlS;
+  const authorizeRedirects: string[] = [];
+  /** code → the redirect_uri its authorize step used, which the exchange must repeat. */
+  const codeRedirects = new Map<string, string>();
+  let signedIn: string | undefined;
   let base = '';
 
   const authOf = (req: IncomingMessage): Auth => {
@@ -182,6 +197,26 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
       },
     },
     {
+      // The browser's visit to GitHub's authorize page: the signed-in GitHub user (signInAs) approves
+      // at once and is sent back to redirect_uri with a single-use code and the state, as GitHub does.
+      method: 'GET', pattern: /^\/login\/oauth\/authorize$/,
+      handle: (ctx) => {
+        const q = ctx.url.searchParams;
+        if (q.get('client_id') !== clientId || !q.get('redirect_uri')) return new Answer(404, 'Not Found');
+        const back = new URL(q.get('redirect_uri')!);
+        if (!signedIn) {
+          back.searchParams.set('error', 'access_denied');
+        } else {
+          const code = model.newCode(signedIn);
+          codeRedirects.set(code, q.get('redirect_uri')!);
+          back.searchParams.set('code', code);
+          authorizeRedirects.push(q.get('redirect_uri')!);
+        }
+        if (q.get('state')) back.searchParams.set('state', q.get('state')!);
+        return new Answer(302, undefined, { location: back.toString() });
+      },
+    },
+    {
       method: 'POST', pattern: /^\/login\/oauth\/access_token$/,
       handle: (ctx) => oauthExchange(ctx),
     },
@@ -267,19 +302,30 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
     }
     let login: string | undefined;
     if (params.grant_type === 'refresh_token') {
+      const armed = refreshErrors.shift();
+      if (armed) return oauthError(armed, REFRESH_ERRORS[armed] ?? 'The refresh could not be completed.');
       login = refreshTokens.get(params.refresh_token ?? '');
       refreshTokens.delete(params.refresh_token ?? '');
       if (!login) return oauthError('bad_refresh_token', 'The refresh token passed is incorrect or expired.');
     } else {
+      const expected = codeRedirects.get(params.code ?? '');
+      if (expected !== undefined && params.redirect_uri !== expected) {
+        return oauthError('redirect_uri_mismatch', 'The redirect_uri MUST match the registered callback URL for this application.');
+      }
       login = model.consumeCode(params.code ?? '');
       if (!login) return oauthError('bad_verification_code', 'The code passed is incorrect or expired.');
     }
-    const issued = model.issueUserToken(login, USER_TOKEN_TTL_S);
+    if (userTokenTtlS === null) {
+      // Token expiry off on the App: a non-expiring token, no refresh token, no expiries.
+      const issued = model.issueUserToken(login, 10 * 365 * 24 * 3600);
+      return answer({ access_token: issued.token, token_type: 'bearer', scope: '' });
+    }
+    const issued = model.issueUserToken(login, userTokenTtlS);
     const refreshToken = `ghr_${randomBytes(40).toString('base64url').slice(0, 76)}`;
     refreshTokens.set(refreshToken, login);
     return answer({
       access_token: issued.token,
-      expires_in: USER_TOKEN_TTL_S,
+      expires_in: userTokenTtlS,
       refresh_token: refreshToken,
       refresh_token_expires_in: 15_811_200,
       token_type: 'bearer',
@@ -416,6 +462,14 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
       server.close((err) => (err ? reject(err) : resolve()));
     }),
     expireTokens: () => model.expireTokens(),
+    failNextRefresh: (errorCode) => {
+      refreshErrors.push(errorCode);
+    },
+    isLiveRefreshToken: (token) => refreshTokens.has(token),
+    signInAs: (login) => {
+      signedIn = login;
+    },
+    authorizeRedirects,
     rateLimit: (id) => ({ ...limiter.peek(`installation:${id}`) }),
     repoNames: (id) => model.installation(id).repos.map((r) => r.fullName),
     installationJson: (id) => bodies.installation(base, { appId, appSlug }, model.installation(id)),

@@ -75,6 +75,14 @@ export interface FakeGithub {
   readonly tokensMinted: number;
   close(): Promise<void>;
   // Additions beyond the shared contract.
+  /** The next refresh-token grant answers 200 `{error: errorCode, …}` (e.g. `bad_refresh_token`). */
+  failNextRefresh(errorCode: string): void;
+  /** Whether a refresh token is still usable (each is single use: a refresh rotates it). */
+  isLiveRefreshToken(token: string): boolean;
+  /** The GitHub user signed in on github.com: `/login/oauth/authorize` approves as them (none: `error=access_denied`). */
+  signInAs(login: string | undefined): void;
+  /** Every `redirect_uri` an approved authorize visit was sent back to. */
+  readonly authorizeRedirects: string[];
   /** Makes every installation and user token issued so far answer 401 Bad credentials. */
   expireTokens(): void;
   /** Current primary rate-limit counter of an installation (installation tokens share it, as on GitHub). */
@@ -94,6 +102,8 @@ export interface StartFakeGithubOptions {
   appSlug?: string;
   /** Installation token lifetime in seconds (GitHub: 3600). */
   tokenTtlS?: number;
+  /** User access token lifetime (GitHub: 28800); null: token expiry off (no expires_in, no refresh token). */
+  userTokenTtlS?: number | null;
   /** Primary rate limit per installation / user per hour (GitHub: 5000). */
   rateLimit?: number;
 }

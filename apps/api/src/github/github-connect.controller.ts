@@ -1,20 +1,29 @@
-import { Controller, Get, HttpCode, Param, Post, Query, Redirect } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Redirect, Req } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { CurrentAuth, Public, RequireScope, type AuthContext } from '#libs/auth';
+import { AuthService, CurrentAuth, Public, RequireScope, SESSION_COOKIE, type AuthContext } from '#libs/auth';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { ConnectService, type CallbackQuery } from '#libs/github';
+import type { ApiRequest } from '../http/api-request.js';
 import { openApiSchema } from '../http/openapi-schema.js';
+import { parseBody } from '../http/parse-body.js';
 import { UserTargetService } from '../users/user-target.service.js';
 
 const startBody = z.object({ install_url: z.string(), connect_flow: z.literal('app_install') });
+// GitHub's frontend sends the id as a string or a number; both read as the same decimal string.
+const prepareCallbackBody = z.object({
+  installation_id: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string()),
+});
 
-/** Linking a GitHub App installation (SPEC §4.1). */
+/** Linking a GitHub App installation (docs/api.md, GitHub connect flow). */
 @ApiTags('integrations')
 @Controller()
 export class GithubConnectController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly targets: UserTargetService,
     private readonly connect: ConnectService,
+    private readonly auth: AuthService,
   ) {}
 
   @Post('users/:uuid/integrations/github/start')
@@ -27,12 +36,36 @@ export class GithubConnectController {
     return this.connect.start(user.id);
   }
 
+  @Post('users/:uuid/integrations/github/prepare_callback')
+  @HttpCode(204)
+  @RequireScope('user:write')
+  @ApiOperation({ summary: 'Before "Configure" on GitHub: lets the code-less `setup_action=update` return refresh that installation.' })
+  @ApiBody({ schema: openApiSchema(prepareCallbackBody, 'input') })
+  @ApiNoContentResponse()
+  async prepareCallback(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Body() body: unknown): Promise<void> {
+    const user = await this.targets.resolve(auth, uuid);
+    const { installation_id } = parseBody(prepareCallbackBody, body);
+    await this.connect.prepareCallback(user.id, installation_id);
+  }
+
+  /**
+   * Reachable without credentials (GitHub redirects the browser here), but it acts only for the
+   * browser session of the user who started the flow: the SameSite=Lax cookie rides GitHub's
+   * top-level redirect. Without a session the browser is sent to log in and come back.
+   */
   @Get('integrations/github/callback')
   @Public()
-  @ApiOperation({ summary: "The GitHub App's setup/callback URL: links the installation, then redirects to the frontend." })
-  @ApiResponse({ status: 302, description: 'To <FRONTEND_URL>/settings/user?github_link_success=1 or ?github_link_error=<reason>.' })
+  @ApiOperation({ summary: "The GitHub App's setup/callback URL: links the installation for the session's user, then redirects." })
+  @ApiResponse({
+    status: 302,
+    description: 'To <FRONTEND_URL>/settings/user?github_link_success=1 or ?github_link_error=<reason>; to <FRONTEND_URL>/login?next=… without a session; or on to GitHub.',
+  })
   @Redirect(undefined, 302)
-  async callback(@Query() query: CallbackQuery): Promise<{ url: string }> {
-    return { url: await this.connect.callback(query) };
+  async callback(@Query() query: CallbackQuery, @Req() req: ApiRequest): Promise<{ url: string }> {
+    const sessionId = req.cookies?.[SESSION_COOKIE];
+    const session = typeof sessionId === 'string' ? await this.auth.authenticateSession(sessionId) : null;
+    const callbackUrl = this.config.GITHUB_CALLBACK_URL ?? `${req.protocol}://${req.host}/api/integrations/github/callback`;
+    const outcome = await this.connect.callback(query, session?.user.id ?? null, req.originalUrl, callbackUrl);
+    return { url: outcome.url };
   }
 }

@@ -2,13 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nest
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
-import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
+import { assertOrganizationInKeyScope, CurrentAuth, RequireScope, scopedOrganizationsOf, type AuthContext } from '#libs/auth';
 import { notFound } from '#libs/core';
 import { OrganizationsService, type MembershipWithOrganization } from '#libs/organizations';
 import { UsersService } from '#libs/users';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
 import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
 import { parseBody } from '../http/parse-body.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const createOrganizationBody = z.object({ name: z.string().trim().min(1).max(64) });
 const organizationItem = z.object({
@@ -42,7 +44,7 @@ export class OrganizationsController {
   @ApiOkResponse({ schema: openApiSchema(paginated(organizationItem)) })
   async list(@CurrentAuth() auth: AuthContext, @Req() req: ApiRequest): Promise<PageBody<OrganizationItem>> {
     const page = parsePage(req.query);
-    return pageBody(req, page, await this.organizations.listForUser(auth.user.id, page), present);
+    return pageBody(req, page, await this.organizations.listForUser(auth.user.id, page, scopedOrganizationsOf(auth)), present);
   }
 
   @Post()
@@ -64,6 +66,8 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Delete an organization (owners only) with its teams and memberships.' })
   @ApiNoContentResponse()
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    if (!UUID_RE.test(id)) throw notFound();
+    assertOrganizationInKeyScope(auth, id);
     if (!(await this.organizations.findById(id))) throw notFound();
     await this.organizations.delete(id, auth.user.id);
   }
