@@ -8,6 +8,7 @@ import secureJson from 'secure-json-parse';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { requestIdFor } from '#libs/logging';
 import { Metrics } from '#libs/metrics';
+import { nameSpanByRoute, tracingStarted } from '#libs/tracing';
 import { JsonParseError } from './http/error-body.js';
 import { answerClientError, answerRouterError } from './http/framework-errors.js';
 import { RouteMethods } from './http/route-methods.js';
@@ -61,6 +62,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     const metrics = app.get(Metrics);
     fastify.addHook('onResponse', (req, reply, done) => {
       metrics.httpRequest(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+  if (tracingStarted()) {
+    fastify.addHook('onRequest', (req, _reply, done) => {
+      nameSpanByRoute(req.method, req.routeOptions.url);
       done();
     });
   }
