@@ -6,6 +6,7 @@ import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations, GithubModule } from '#libs/github';
 import { LoggingModule } from '#libs/logging';
+import { MetricsModule, MetricsServer } from '#libs/metrics';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
 import { AccountNotifier, GithubLoginLookup, UserDeletionListener, UsersModule, noAccountNotices } from '#libs/users';
@@ -42,6 +43,7 @@ import { UsersController } from './users/users.controller.js';
     OrganizationsModule,
     SignalAutonomyApiModule,
     GithubModule,
+    MetricsModule,
   ],
   controllers: [
     HealthController,
@@ -60,6 +62,8 @@ import { UsersController } from './users/users.controller.js';
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     RouteMethods,
+    // GET /metrics on METRICS_PORT (off when unset).
+    MetricsServer,
     UserBodyService,
     UserTargetService,
     UserUpdateService,

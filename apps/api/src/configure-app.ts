@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import secureJson from 'secure-json-parse';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { requestIdFor } from '#libs/logging';
+import { Metrics } from '#libs/metrics';
+import { nameSpanByRoute, tracingStarted } from '#libs/tracing';
 import { JsonParseError } from './http/error-body.js';
 import { answerClientError, answerRouterError } from './http/framework-errors.js';
 import { RouteMethods } from './http/route-methods.js';
@@ -54,6 +56,21 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     reply.raw.setHeader('x-request-id', req.id);
     done();
   });
+  if (config.METRICS_PORT !== undefined) {
+    // Labelled by the matched route pattern (`/api/users/:uuid`), never the raw URL; Fastify already
+    // times every reply, so the hook only reads the clock it keeps.
+    const metrics = app.get(Metrics);
+    fastify.addHook('onResponse', (req, reply, done) => {
+      metrics.httpRequest(req.method, req.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
+  }
+  if (tracingStarted()) {
+    fastify.addHook('onRequest', (req, _reply, done) => {
+      nameSpanByRoute(req.method, req.routeOptions.url);
+      done();
+    });
+  }
   const routeMethods = app.get(RouteMethods);
   fastify.addHook('onRoute', (route) => routeMethods.add(route.method, route.url));
   fastify.decorateRequest('rawBody', undefined);

@@ -5,14 +5,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { Metrics, answerMetrics } from '#libs/metrics';
 import { REDIS } from '#libs/redis';
 
 const CHECK_TIMEOUT_MS = 2000;
 
 /**
  * The worker's optional probe port (`WORKER_PORT`, SPEC §7): `GET /health` (the process answers)
- * and `GET /ready` (PostgreSQL and Redis answer), for an orchestrator's liveness/readiness checks.
- * Nothing else is served; the worker has no API.
+ * and `GET /ready` (PostgreSQL and Redis answer), for an orchestrator's liveness/readiness checks,
+ * and `GET /metrics` (Prometheus, docs/operations.md). Nothing else is served; the worker has no API.
  */
 @Injectable()
 export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -23,6 +24,7 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REDIS) private readonly redis: Redis,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The bound port (useful when WORKER_PORT is 0), or undefined when no port is configured. */
@@ -32,7 +34,12 @@ export class WorkerHealthServer implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.WORKER_PORT === undefined) return;
+    this.metrics.enableProcessMetrics();
     const server = createServer((req, res) => {
+      if ((req.url ?? '/').split('?')[0] === '/metrics') {
+        void answerMetrics(this.metrics, req.method, req.url).then(({ status, contentType, body }) => res.writeHead(status, { 'content-type': contentType }).end(body));
+        return;
+      }
       void this.answer(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!).then(({ status, body }) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });

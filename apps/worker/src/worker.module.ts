@@ -1,16 +1,19 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { GithubModule } from '#libs/github';
 import { LoggingModule } from '#libs/logging';
+import { MetricsModule } from '#libs/metrics';
 import { QueueModule, RedisModule } from '#libs/redis';
 import { GithubProcessor } from './github/github.processor.js';
 import { GithubSchedule } from './github/github-schedule.js';
 import { WorkerHealthServer } from './health-server.js';
+import { JobMetrics } from './job-metrics.js';
 
 /** The job process: BullMQ processors and schedules live here and only here. */
 @Module({
-  imports: [ConfigModule, LoggingModule.forService('worker'), DatabaseModule, RedisModule, QueueModule, GithubModule],
-  providers: [GithubProcessor, GithubSchedule, WorkerHealthServer],
+  imports: [ConfigModule, LoggingModule.forService('worker'), DatabaseModule, RedisModule, QueueModule, GithubModule, MetricsModule, DiscoveryModule],
+  providers: [GithubProcessor, GithubSchedule, WorkerHealthServer, JobMetrics],
 })
 export class WorkerModule {}

@@ -55,6 +55,11 @@ export const envSchema = z.object({
   GITHUB_BRANCHES_TTL_S: seconds.default(600),
   GITHUB_COLD_WAIT_MS: milliseconds.default(10000),
   GITHUB_REFRESH_WAIT_MS: milliseconds.default(15000),
+
+  /** The api's Prometheus port (`GET /metrics`, never on PORT); unset or empty: no listener. */
+  METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),
+  /** OTLP/HTTP collector; tracing is off unless set (the SDK reads it and the other OTEL_* itself). */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url().optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

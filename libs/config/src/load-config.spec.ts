@@ -65,4 +65,15 @@ describe('parseConfig (SPEC §7)', () => {
   it('names GITHUB_APP_PRIVATE_KEY when it is neither PEM nor a readable file', () => {
     expect(messageOf({ GITHUB_APP_PRIVATE_KEY: '/nonexistent/key.pem' })).toContain('GITHUB_APP_PRIVATE_KEY');
   });
+
+  it('reads METRICS_PORT (unset or empty: no listener) and OTEL_EXPORTER_OTLP_ENDPOINT (unset or empty: no tracing)', () => {
+    for (const env of [{}, { METRICS_PORT: '', OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }]) {
+      const config = parseConfig(env);
+      expect([config.METRICS_PORT, config.OTEL_EXPORTER_OTLP_ENDPOINT]).toEqual([undefined, undefined]);
+    }
+    expect(parseConfig({ METRICS_PORT: '9464', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toMatchObject({ METRICS_PORT: 9464, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' });
+    expect(messageOf({ METRICS_PORT: 'nine' })).toContain('  METRICS_PORT: ');
+    expect(messageOf({ METRICS_PORT: '70000' })).toContain('  METRICS_PORT: ');
+    expect(messageOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toContain('  OTEL_EXPORTER_OTLP_ENDPOINT: ');
+  });
 });

@@ -4,10 +4,37 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { Metrics, githubRouteLabel } from '#libs/metrics';
 import { GITHUB_TUNING, type GithubTuning } from './github-tuning.js';
 import { InstallationTokenCache } from './installation-token-cache.js';
 
-const GithubOctokit = Octokit.plugin(throttling, retry);
+/**
+ * Counts every request GitHub answers (`github_requests_total`, `github_rate_limit_remaining`). Put
+ * before throttling and retry so it sees each attempt they make (rate-limit use is per attempt);
+ * Octokit's auth hook sits inside it, so installation token mints are counted too.
+ */
+function githubMetrics(octokit: Pick<Octokit, 'hook'>, options: { metrics?: Metrics; baseUrl?: string }) {
+  const metrics = options.metrics;
+  if (!metrics) return;
+  type Answer = { status?: number; headers?: Record<string, unknown> };
+  const record = (opts: { method?: string; url?: string; baseUrl?: string }, answer: Answer | undefined) => {
+    const remaining = answer?.headers?.['x-ratelimit-remaining'];
+    metrics.githubRequest(githubRouteLabel(opts.method, opts.url, opts.baseUrl ?? options.baseUrl), answer?.status, remaining === undefined ? undefined : Number(remaining));
+  };
+  octokit.hook.wrap('request', async (request, opts) => {
+    try {
+      const response = await request(opts);
+      record(opts, response);
+      return response;
+    } catch (error) {
+      const e = error as { status?: number; response?: Answer };
+      record(opts, e.response ?? (typeof e.status === 'number' ? { status: e.status } : undefined));
+      throw error;
+    }
+  });
+}
+
+const GithubOctokit = Octokit.plugin(githubMetrics, throttling, retry);
 export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
 /** A token endpoint answer with tokens (expiries absent when the App has token expiry off). */
@@ -41,6 +68,7 @@ export class GithubClient {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(GITHUB_TUNING) private readonly tuning: GithubTuning,
     private readonly tokens: InstallationTokenCache,
+    private readonly metrics: Metrics,
   ) {}
 
   /** The App's settings, or undefined when any of them is missing. */
@@ -116,6 +144,7 @@ export class GithubClient {
       ...auth,
       baseUrl: this.config.GITHUB_API_URL.replace(/\/+$/, ''),
       userAgent: 'posthog-users-api',
+      metrics: this.metrics,
       log: {
         debug: () => undefined,
         info: () => undefined,

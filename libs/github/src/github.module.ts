@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MetricsModule } from '#libs/metrics';
 import { QueueModule } from '#libs/redis';
 import { BranchesCache } from './branches-cache.js';
 import { BranchesService } from './branches.service.js';
@@ -45,7 +46,7 @@ const services = [
 ];
 
 @Module({
-  imports: [TypeOrmModule.forFeature([GithubIntegration]), QueueModule],
+  imports: [TypeOrmModule.forFeature([GithubIntegration]), QueueModule, MetricsModule],
   providers: [{ provide: GITHUB_TUNING, useValue: DEFAULT_GITHUB_TUNING }, ...services],
   exports: [GITHUB_TUNING, ...services],
 })

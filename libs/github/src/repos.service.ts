@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { Metrics } from '#libs/metrics';
 import { githubErrors } from './github-errors.js';
 import type { GithubIntegration } from './github-integration.entity.js';
 import { GithubJobs } from './github-jobs.js';
@@ -35,6 +36,7 @@ export class ReposService {
     @Inject(GITHUB_TUNING) private readonly tuning: GithubTuning,
     private readonly cache: ReposCache,
     private readonly jobs: GithubJobs,
+    private readonly metrics: Metrics,
   ) {}
 
   async list(row: GithubIntegration, query: ReposQuery): Promise<ReposPage> {
@@ -44,8 +46,12 @@ export class ReposService {
     if (meta.status === 'deleted') throw githubErrors.installationDeleted();
     const suspended = row.status === 'suspended' || meta.status === 'suspended';
     let snapshot = await this.cache.snapshot(iid, meta);
-    if (!snapshot && !suspended) ({ meta, snapshot } = await this.coldFill(iid));
+    const cold = !snapshot && !suspended;
+    // Counted before the wait: a cold read that times out (503) is a cold read too.
+    if (cold) this.metrics.reposCacheRead('cold');
+    if (cold) ({ meta, snapshot } = await this.coldFill(iid));
     const stale = suspended || !snapshot || meta.syncedAt === undefined || Date.now() - meta.syncedAt >= this.config.GITHUB_REPOS_TTL_S * 1000;
+    if (!cold) this.metrics.reposCacheRead(stale ? 'stale' : 'fresh');
     if (stale && !suspended) this.refreshInBackground(iid);
     return { ...this.window(snapshot, query), refreshed_at: iso(meta.syncedAt), stale };
   }

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { bullmqTelemetry } from '#libs/tracing';
 import { QueueName } from './queue-names.js';
 
 const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
@@ -14,6 +15,8 @@ const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({
         // BullMQ's blocking connections must never give up on a request.
         connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
         prefix: config.QUEUE_PREFIX,
+        // When tracing is on: job spans, and the enqueuer's trace context carried into the worker.
+        telemetry: bullmqTelemetry(),
         defaultJobOptions: {
           attempts: 5,
           backoff: { type: 'exponential', delay: 1000 },
