@@ -163,7 +163,7 @@ export function callApi(
   options: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<PageResponse> {
   return page.evaluate(
-    ([m, p, o]) => (window as unknown as { api: (...a: unknown[]) => Promise<PageResponse> }).api(m, p, o),
+    ([m, p, o]) => (globalThis as unknown as { api: (...a: unknown[]) => Promise<PageResponse> }).api(m, p, o),
     [method, path, options] as const,
   );
 }
