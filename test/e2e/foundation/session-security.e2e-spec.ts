@@ -106,6 +106,27 @@ describe('session security', () => {
     });
   });
 
+  describe('personal API keys from a stale session', () => {
+    it('refuses to create or delete a key outside the re-auth window, and allows it after /api/reauth', async () => {
+      const { user, client } = await loggedInUser(t.app);
+      await createApiKey(t.app, user, ['user:read']);
+      const [row] = await t.dataSource.query('SELECT id FROM personal_api_keys');
+      await patchStored(client.sessionId, { createdAt: Date.now() - 3 * 3600 * 1000, reauthAt: null });
+      const stale = await client.post('/api/personal_api_keys/', { label: 'root', scopes: ['*'] }).expect(403);
+      expect(stale.body).toEqual({
+        type: 'authentication_error',
+        code: 'sensitive_action_required_reauth',
+        detail: 'This action requires you to be recently authenticated.',
+        attr: null,
+      });
+      expect((await client.delete(`/api/personal_api_keys/${row.id}/`).expect(403)).body.code).toBe('sensitive_action_required_reauth');
+      expect((await t.dataSource.query('SELECT count(*)::int AS n FROM personal_api_keys'))[0].n).toBe(1);
+      await client.post('/api/reauth', { password: DEFAULT_PASSWORD }).expect(204);
+      await client.post('/api/personal_api_keys/', { label: 'root', scopes: ['*'] }).expect(201);
+      await client.delete(`/api/personal_api_keys/${row.id}/`).expect(204);
+    });
+  });
+
   describe('sessions that ended', () => {
     it("refuses and deletes the session of a user who became inactive", async () => {
       const { user, client } = await loggedInUser(t.app);

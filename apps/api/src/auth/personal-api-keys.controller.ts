@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
-import { ApiKeysService, CurrentAuth, SCOPES, SessionOnly, type AuthContext, type PersonalApiKey } from '#libs/auth';
+import { ApiKeysService, assertRecentlyAuthenticated, CurrentAuth, SCOPES, SessionOnly, type AuthContext, type PersonalApiKey } from '#libs/auth';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
 import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
 import { bodyObject } from '../http/parse-body.js';
@@ -32,7 +33,10 @@ const present = (key: PersonalApiKey): KeyBody => ({
 @ApiTags('personal api keys')
 @Controller('personal_api_keys')
 export class PersonalApiKeysController {
-  constructor(private readonly keys: ApiKeysService) {}
+  constructor(
+    private readonly keys: ApiKeysService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Get()
   @SessionOnly()
@@ -49,6 +53,8 @@ export class PersonalApiKeysController {
   @ApiBody({ schema: openApiSchema(createKeyBody) })
   @ApiCreatedResponse({ schema: openApiSchema(createdKeyBody) })
   async create(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<z.infer<typeof createdKeyBody>> {
+    // A `*` key is as powerful as the session: a stale session must not mint one (docs/api.md, Re-authentication).
+    assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
     const { label, scopes } = bodyObject(body);
     const { key, value } = await this.keys.create(auth.user.id, { label, scopes });
     return { ...present(key), value };
@@ -60,6 +66,7 @@ export class PersonalApiKeysController {
   @ApiOperation({ summary: 'Revoke a key.' })
   @ApiNoContentResponse()
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+    assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
     await this.keys.delete(auth.user.id, id);
   }
 }
