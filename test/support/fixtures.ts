@@ -25,30 +25,46 @@ export async function createOrganization(app: INestApplication, user: User, name
   return created;
 }
 
-/** A logged-in browser: sends the session cookie, and the CSRF header on writes. */
+/**
+ * A logged-in browser: sends the session cookie, and the CSRF header on writes. Like a browser, it
+ * keeps the `csrftoken` cookie a response sets (the token is rotated at re-authentication).
+ */
 export class SessionClient {
   constructor(
     private readonly app: INestApplication,
     readonly sessionId: string,
-    readonly csrfToken: string,
+    public csrfToken: string,
   ) {}
 
   private cookie = () => `${SESSION_COOKIE}=${this.sessionId}; ${CSRF_COOKIE}=${this.csrfToken}`;
 
+  private absorb = (res: { headers: Record<string, unknown> }) => {
+    const set = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
+    const csrf = set.find((c) => c.startsWith(`${CSRF_COOKIE}=`));
+    const value = csrf ? decodeURIComponent(csrf.split(';')[0]!.slice(CSRF_COOKIE.length + 1)) : '';
+    if (value) this.csrfToken = value;
+  };
+
+  private send(method: 'get' | 'delete' | 'post' | 'patch' | 'put', path: string) {
+    const req = request(this.app.getHttpServer())[method](path).set('Cookie', this.cookie());
+    req.on('response', this.absorb);
+    return method === 'get' ? req : req.set('X-CSRFToken', this.csrfToken);
+  }
+
   get(path: string) {
-    return request(this.app.getHttpServer()).get(path).set('Cookie', this.cookie());
+    return this.send('get', path);
   }
   delete(path: string) {
-    return request(this.app.getHttpServer()).delete(path).set('Cookie', this.cookie()).set('X-CSRFToken', this.csrfToken);
+    return this.send('delete', path);
   }
   post(path: string, body?: object) {
-    return request(this.app.getHttpServer()).post(path).set('Cookie', this.cookie()).set('X-CSRFToken', this.csrfToken).send(body);
+    return this.send('post', path).send(body);
   }
   patch(path: string, body?: object) {
-    return request(this.app.getHttpServer()).patch(path).set('Cookie', this.cookie()).set('X-CSRFToken', this.csrfToken).send(body);
+    return this.send('patch', path).send(body);
   }
   put(path: string, body?: object) {
-    return request(this.app.getHttpServer()).put(path).set('Cookie', this.cookie()).set('X-CSRFToken', this.csrfToken).send(body);
+    return this.send('put', path).send(body);
   }
 }
 

@@ -3,6 +3,7 @@ import { UnsupportedMediaTypeException } from '@nestjs/common';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { BlockList, isIPv4 } from 'node:net';
 import { Logger } from 'nestjs-pino';
 import secureJson from 'secure-json-parse';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
@@ -29,7 +30,7 @@ declare module 'fastify' {
 export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): FastifyAdapter {
   return new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: trustProxyFn(config.TRUST_PROXY),
     routerOptions: { ignoreTrailingSlash: true },
     genReqId: requestIdFor,
     frameworkErrors: answerRouterError,
@@ -37,6 +38,30 @@ export function createHttpAdapter(config: Pick<AppConfig, 'TRUST_PROXY'>): Fasti
     // Fastify's own 503 while closing has its own body; requests that arrive then are served instead.
     return503OnClosing: false,
   });
+}
+
+/**
+ * Which hops of a request Fastify may believe (for `req.ip`, and `req.protocol` / `req.host` from
+ * X-Forwarded-Proto/-Host): a function of (address, hop index from the socket). Fastify's own
+ * `true` trusts every hop, so a client's leftmost X-Forwarded-For would be its address; a hop count
+ * trusts exactly that many proxies; a list trusts the hops whose address is in it (docs/operations.md).
+ * `undefined` when off.
+ */
+export function trustProxyFn(trust: AppConfig['TRUST_PROXY']): ((address: string, hop: number) => boolean) | undefined {
+  if (trust === false) return undefined;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  const proxies = new BlockList();
+  for (const entry of trust) {
+    const [address, prefix] = entry.split('/') as [string, string | undefined];
+    const family = isIPv4(address) ? 'ipv4' : 'ipv6';
+    if (prefix === undefined) proxies.addAddress(address, family);
+    else proxies.addSubnet(address, Number(prefix), family);
+  }
+  // IPv4-mapped IPv6 peers (`::ffff:10.0.0.1`) are matched against the IPv4 entries.
+  return (address) => {
+    const plain = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? address;
+    return proxies.check(plain, isIPv4(plain) ? 'ipv4' : 'ipv6');
+  };
 }
 
 /**
@@ -88,7 +113,28 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   });
   await app.register(fastifyCookie);
 
-  if (config.CORS_ORIGINS.length > 0) app.enableCors({ origin: config.CORS_ORIGINS, credentials: true });
+  // No response of this API may be kept by a browser or proxy cache (docs/api.md): user bodies,
+  // tokens and errors alike. Set when sending, so that every path (preflights, router 404s) has it.
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    reply.header('cache-control', 'no-store');
+    done(null, payload);
+  });
+  if (config.CORS_ORIGINS.length > 0) {
+    const allowed = new Set(config.CORS_ORIGINS);
+    app.enableCors({
+      // `false` for any other origin: no CORS header at all, and its preflight is an ordinary
+      // OPTIONS request (405 with the error body).
+      origin: (origin: string | undefined, callback: (error: Error | null, allow: string | false) => void) =>
+        callback(null, origin !== undefined && allowed.has(origin) ? origin : false),
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Content-Type', 'X-CSRFToken', 'Authorization'],
+      maxAge: 600,
+      // An allowed origin's OPTIONS without Access-Control-Request-Method still gets the 204
+      // preflight answer, not @fastify/cors's plain-text 400.
+      strictPreflight: false,
+    });
+  }
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
 

@@ -6,7 +6,7 @@ import { DomainError, permissionDenied } from '#libs/core';
 import { Access, type AccessRule } from './access.decorator.js';
 import type { AuthContext } from './auth-context.js';
 import { AuthService, type PresentedApiKey } from './auth.service.js';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
+import { CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
 import { grants } from './scopes.js';
 import { ThrottlesService } from './throttles.service.js';
 
@@ -58,7 +58,7 @@ export class AuthGuard implements CanActivate {
   private authorize(rule: AccessRule | undefined, auth: AuthContext, req: FastifyRequest): void {
     if (auth.via === 'session') {
       if (!rule) throw permissionDenied('This action declares no access rule.');
-      if (!SAFE_METHODS.has(req.method)) checkCsrf(req);
+      if (!SAFE_METHODS.has(req.method)) checkCsrf(req, auth.session.csrfToken);
       return;
     }
     if (!rule || rule.kind === 'public') throw permissionDenied('This action does not support personal API key access');
@@ -85,12 +85,15 @@ function findApiKey(req: FastifyRequest): PresentedApiKey | null {
   return null;
 }
 
-function checkCsrf(req: FastifyRequest): void {
-  const cookie = req.cookies?.[CSRF_COOKIE];
+/**
+ * The header must equal the token stored in the session (not merely the `csrftoken` cookie, which a
+ * sibling subdomain could plant). Sessions from before tokens were stored have none and must log in
+ * again to write.
+ */
+function checkCsrf(req: FastifyRequest, sessionToken: string | undefined): void {
   const header = req.headers[CSRF_HEADER.toLowerCase()];
-  if (typeof cookie !== 'string' || !cookie) throw permissionDenied('CSRF Failed: CSRF cookie not set.');
   if (typeof header !== 'string' || !header) throw permissionDenied('CSRF Failed: CSRF token missing.');
-  const a = Buffer.from(cookie);
+  const a = Buffer.from(sessionToken ?? '');
   const b = Buffer.from(header);
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw permissionDenied('CSRF Failed: CSRF token incorrect.');
 }

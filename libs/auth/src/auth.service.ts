@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '#libs/core';
+import { DomainError, validationError } from '#libs/core';
 import { UsersService, verifyPassword, type User } from '#libs/users';
 import type { ApiKeySource, AuthContext } from './auth-context.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -31,20 +31,23 @@ export class AuthService {
     await this.throttles.consume('loginPerIp', ip);
     await this.throttles.consume('loginPerEmail', normalized);
     const user = await this.users.findByEmail(normalized);
-    // Verify even when the user is unknown? No hash to verify against; the message stays the same.
-    if (!user || !user.isActive || !(await verifyPassword(user.password, password))) throw invalidCredentials();
+    // Always one argon2 verification (a dummy hash for an unknown email or a user without a
+    // password), so the answer's timing does not tell which emails have accounts.
+    const passwordOk = await verifyPassword(user?.password ?? null, password);
+    if (!user || !user.isActive || !passwordOk) throw invalidCredentials();
     return { user, session: await this.sessions.create(user.id) };
   }
 
-  async reauthenticate(auth: AuthContext, password: unknown): Promise<void> {
-    if (auth.via !== 'session') return;
+  /** Confirms the password of a session's user; the returned session has a new CSRF token. */
+  async reauthenticate(auth: AuthContext, password: unknown): Promise<Session | null> {
+    if (auth.via !== 'session') return null;
     if (typeof password !== 'string' || !password) throw new DomainError('validation', 'required', 'This field is required.', 'password');
     // A stolen session must not become an oracle for the password: same budget as §1.5.
     await this.throttles.consume('passwordPerUser', String(auth.user.id));
     if (!(await verifyPassword(auth.user.password, password))) {
-      throw new DomainError('authentication_failed', 'authentication_failed', 'Invalid password.');
+      throw validationError('incorrect_password', 'Your current password is incorrect.', 'password');
     }
-    await this.sessions.markReauthenticated(auth.session);
+    return this.sessions.markReauthenticated(auth.session);
   }
 
   async logout(auth: AuthContext): Promise<void> {
@@ -69,7 +72,11 @@ export class AuthService {
     const session = await this.sessions.get(sessionId);
     if (!session) return null;
     const user = await this.users.findActiveById(session.userId);
-    if (!user) return null;
+    if (!user) {
+      // Deactivated (or deleted) since the login: the session ends here, not just this request.
+      await this.sessions.delete(session);
+      return null;
+    }
     return { via: 'session', user, session };
   }
 }

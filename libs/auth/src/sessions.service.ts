@@ -11,7 +11,15 @@ export interface Session {
   /** Epoch milliseconds. */
   createdAt: number;
   reauthAt: number | null;
+  /**
+   * The CSRF token of this session: the `X-CSRFToken` header of every session write must equal it,
+   * so a `csrftoken` cookie planted by a sibling subdomain is worthless. New at every login and
+   * re-authentication.
+   */
+  csrfToken: string;
 }
+
+const newToken = () => randomBytes(32).toString('base64url');
 
 const sessionKey = (id: string) => `session:${id}`;
 const userSessionsKey = (userId: number) => `user-sessions:${userId}`;
@@ -26,20 +34,49 @@ export class SessionsService {
   /** A new session; every way a session is made is a successful authentication, so it counts as a re-auth. */
   async create(userId: number): Promise<Session> {
     const now = Date.now();
-    const session: Session = { id: randomBytes(32).toString('base64url'), userId, createdAt: now, reauthAt: now };
+    const session: Session = { id: newToken(), userId, createdAt: now, reauthAt: now, csrfToken: newToken() };
     await this.write(session);
     return session;
   }
 
-  /** The session, its TTL slid forward; null when unknown or expired. */
+  /**
+   * The session, its TTL slid forward but never past `SESSION_MAX_AGE_S` after the login; null when
+   * unknown or expired. Only in a session's last `SESSION_TTL_S` does this take a second command.
+   */
   async get(id: string): Promise<Session | null> {
     if (!/^[A-Za-z0-9_-]{20,100}$/.test(id)) return null;
     const raw = await this.redis.getex(sessionKey(id), 'EX', this.config.SESSION_TTL_S);
-    return raw ? (JSON.parse(raw) as Session) : null;
+    if (!raw) return null;
+    const session = JSON.parse(raw) as Session;
+    const now = Date.now();
+    const endsAt = this.endsAt(session);
+    if (endsAt <= now) {
+      await this.delete(session);
+      return null;
+    }
+    if (endsAt < now + this.config.SESSION_TTL_S * 1000) await this.redis.pexpireat(sessionKey(id), endsAt);
+    if (!session.csrfToken) {
+      // Stored before sessions carried their CSRF token: give it one (sent by GET /api/csrf/).
+      session.csrfToken = newToken();
+      await this.write(session);
+    }
+    return session;
   }
 
+  /** When the session ends at the latest, in epoch milliseconds: a re-auth does not move it. */
+  endsAt(session: Session): number {
+    return session.createdAt + this.config.SESSION_MAX_AGE_S * 1000;
+  }
+
+  /** Seconds the session may still live (for the cookies' Max-Age). */
+  remainingS(session: Session): number {
+    const left = Math.floor((this.endsAt(session) - Date.now()) / 1000);
+    return Math.max(0, Math.min(this.config.SESSION_TTL_S, left));
+  }
+
+  /** Records a re-authentication and rotates the CSRF token. */
   async markReauthenticated(session: Session): Promise<Session> {
-    const updated = { ...session, reauthAt: Date.now() };
+    const updated = { ...session, reauthAt: Date.now(), csrfToken: newToken() };
     await this.write(updated);
     return updated;
   }
@@ -66,12 +103,14 @@ export class SessionsService {
   }
 
   private async write(session: Session): Promise<void> {
-    const ttl = this.config.SESSION_TTL_S;
+    const ttl = Math.max(1, this.remainingS(session));
+    // The index of the user's sessions must outlive each of them (it is not slid on reads): the
+    // newest session is written last and ends last.
     await this.redis
       .multi()
       .set(sessionKey(session.id), JSON.stringify(session), 'EX', ttl)
       .sadd(userSessionsKey(session.userId), session.id)
-      .expire(userSessionsKey(session.userId), ttl)
+      .expire(userSessionsKey(session.userId), this.config.SESSION_MAX_AGE_S)
       .exec();
   }
 }

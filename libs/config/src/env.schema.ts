@@ -1,14 +1,20 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
 const seconds = z.coerce.number().int().positive();
 const milliseconds = z.coerce.number().int().nonnegative();
 const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
 
 /**
  * Every environment variable the service reads. Defaults are development defaults, so
@@ -33,9 +39,30 @@ export const envSchema = z.object({
     .string()
     .default('')
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
-  TRUST_PROXY: bool.default(false),
+  /**
+   * Which proxies in front of the API to believe about the client (X-Forwarded-For/-Proto/-Host):
+   * `false` none; a hop count (`true` = 1), the client being that many entries from the right of
+   * X-Forwarded-For; or a comma list of proxy addresses/CIDRs. Never "everything", which would let
+   * a client pick its own address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .transform((v, ctx): false | number | string[] => {
+      const value = v.trim().toLowerCase();
+      if (value === 'false' || value === '0' || value === '') return false;
+      if (value === 'true') return 1;
+      if (/^\d+$/.test(value)) return Number(value);
+      const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+      const bad = entries.find((e) => !isAddressOrCidr(e));
+      if (bad === undefined && entries.length > 0) return entries;
+      ctx.addIssue({ code: 'custom', message: 'expected false, a hop count, or a comma list of addresses/CIDRs' });
+      return z.NEVER;
+    }),
   FRONTEND_URL: z.url().default('http://localhost:8000'),
   SESSION_TTL_S: seconds.default(14 * 24 * 3600),
+  /** A session ends this long after its login however often it is used (the TTL above slides). */
+  SESSION_MAX_AGE_S: seconds.default(30 * 24 * 3600),
   SENSITIVE_ACTION_MAX_AGE_S: seconds.default(7200),
   /** How recent a re-authentication must be for identity changes (e-mail, 2FA off, passkey removal). */
   SESSION_FRESH_REAUTH_AGE_S: seconds.default(300),

@@ -22,6 +22,7 @@ describe('parseConfig (SPEC §7)', () => {
       CORS_ORIGINS: [],
       TRUST_PROXY: false,
       SESSION_TTL_S: 14 * 24 * 3600,
+      SESSION_MAX_AGE_S: 30 * 24 * 3600,
       SENSITIVE_ACTION_MAX_AGE_S: 7200,
       GITHUB_API_URL: 'https://api.github.com',
       GITHUB_WEB_URL: 'https://github.com',
@@ -32,8 +33,16 @@ describe('parseConfig (SPEC §7)', () => {
   it('parses lists, booleans and numbers', () => {
     const config = parseConfig({ CORS_ORIGINS: 'https://a.example.com, https://b.example.com,', TRUST_PROXY: '1', PORT: '9000' });
     expect(config.CORS_ORIGINS).toEqual(['https://a.example.com', 'https://b.example.com']);
-    expect(config.TRUST_PROXY).toBe(true);
+    expect(config.TRUST_PROXY).toBe(1);
     expect(config.PORT).toBe(9000);
+  });
+
+  it('reads TRUST_PROXY as off, a hop count or a list of proxy addresses, never "trust everything"', () => {
+    expect(parseConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
+    expect(parseConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(1);
+    expect(parseConfig({ TRUST_PROXY: '2' }).TRUST_PROXY).toBe(2);
+    expect(parseConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.5,::1' }).TRUST_PROXY).toEqual(['10.0.0.0/8', '192.168.1.5', '::1']);
   });
 
   it.each([
@@ -42,6 +51,9 @@ describe('parseConfig (SPEC §7)', () => {
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY'],
+    [{ SESSION_MAX_AGE_S: '0' }, 'SESSION_MAX_AGE_S'],
     [{ NODE_ENV: 'staging' }, 'NODE_ENV'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ SESSION_TTL_S: '-5' }, 'SESSION_TTL_S'],

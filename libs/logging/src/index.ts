@@ -1,3 +1,3 @@
 /** Structured logging (nestjs-pino) for every process, and the request id every API log line carries. */
-export { LoggingModule } from './logging.module.js';
+export { LOG_STREAM, LoggingModule } from './logging.module.js';
 export { assignRequestId, requestIdFor } from './request-id.js';

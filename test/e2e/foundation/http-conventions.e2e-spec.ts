@@ -224,7 +224,7 @@ describe('HTTP conventions (SPEC §0)', () => {
   describe('behind a trusted proxy', () => {
     let proxied: TestApp;
     beforeAll(async () => {
-      proxied = await createTestApp({ config: { TRUST_PROXY: true } });
+      proxied = await createTestApp({ config: { TRUST_PROXY: 1 } });
     });
     afterAll(() => proxied.close());
 

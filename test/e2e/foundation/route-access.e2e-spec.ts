@@ -59,6 +59,7 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'POST /api/login': PUBLIC,
   'POST /api/logout': SESSION,
   'POST /api/reauth': SESSION,
+  'GET /api/csrf': SESSION,
   // Operations (§7)
   'GET /api/health': PUBLIC,
   'GET /api/ready': PUBLIC,

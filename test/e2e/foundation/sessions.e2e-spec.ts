@@ -161,8 +161,8 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
     it('refuses a wrong password and leaves the window closed', async () => {
       const { client } = await loggedInUser(t.app);
       await age(client.sessionId, 3 * 3600 * 1000);
-      const res = await client.post('/api/reauth', { password: 'wrong-password' }).expect(401);
-      expect(res.body).toEqual({ type: 'authentication_error', code: 'authentication_failed', detail: 'Invalid password.', attr: null });
+      const res = await client.post('/api/reauth', { password: 'wrong-password' }).expect(400);
+      expect(res.body).toEqual({ type: 'validation_error', code: 'incorrect_password', detail: 'Your current password is incorrect.', attr: 'password' });
       expect(JSON.parse((await t.redis.get(`session:${client.sessionId}`))!).reauthAt).toBeNull();
       // The wrong answer did not end the session.
       await client.get('/api/users/@me').expect(200);
@@ -176,7 +176,7 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
 
     it('throttles password guesses at 5 a minute per user', async () => {
       const { client } = await loggedInUser(t.app);
-      for (let i = 0; i < 5; i++) await client.post('/api/reauth', { password: `wrong-${i}` }).expect(401);
+      for (let i = 0; i < 5; i++) await client.post('/api/reauth', { password: `wrong-${i}` }).expect(400);
       const res = await client.post('/api/reauth', { password: DEFAULT_PASSWORD }).expect(429);
       expect(res.body.detail).toMatch(THROTTLED_DETAIL);
       expect(res.headers['retry-after']).toMatch(/^\d+$/);
@@ -188,7 +188,8 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
       ['no header', (c: { csrfToken: string }) => ({ cookie: `csrftoken=${c.csrfToken}`, header: undefined }), 'CSRF Failed: CSRF token missing.'],
       ['a wrong header', (c: { csrfToken: string }) => ({ cookie: `csrftoken=${c.csrfToken}`, header: `${c.csrfToken}x` }), 'CSRF Failed: CSRF token incorrect.'],
       ['a same-length wrong header', (c: { csrfToken: string }) => ({ cookie: `csrftoken=${c.csrfToken}`, header: 'A'.repeat(c.csrfToken.length) }), 'CSRF Failed: CSRF token incorrect.'],
-      ['no csrftoken cookie', (c: { csrfToken: string }) => ({ cookie: '', header: c.csrfToken }), 'CSRF Failed: CSRF cookie not set.'],
+      // A sibling subdomain can plant a csrftoken cookie; a token that is not the session's is refused.
+      ['a planted cookie and a matching header', () => ({ cookie: 'csrftoken=planted-token-0123456789', header: 'planted-token-0123456789' }), 'CSRF Failed: CSRF token incorrect.'],
     ])('refuses a session POST with %s (403, nothing written)', async (_case, build, detail) => {
       const { client } = await loggedInUser(t.app);
       const { cookie: extra, header } = build(client);
@@ -230,7 +231,7 @@ describe('sessions (SPEC §1.1, §1.4)', () => {
 describe('sessions over https behind a trusted proxy', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ config: { TRUST_PROXY: true } });
+    t = await createTestApp({ config: { TRUST_PROXY: 1 } });
   });
   afterAll(() => t.close());
 

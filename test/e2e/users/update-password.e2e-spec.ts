@@ -35,7 +35,7 @@ describe('PATCH /api/users/@me/: password (SPEC §2.3, §1.5)', () => {
     const user = await createUser(t.app, { password: null });
     // No password means no login: open a session directly.
     const session = await t.app.get(SessionsService).create(user.id);
-    const client = new SessionClient(t.app, session.id, 'csrf-token-value');
+    const client = new SessionClient(t.app, session.id, session.csrfToken);
     expect((await client.get('/api/users/@me/').expect(200)).body.has_password).toBe(false);
     expect((await client.patch('/api/users/@me/', { password: NEW_PASSWORD }).expect(200)).body.has_password).toBe(true);
     await client.get('/api/users/@me/').expect(200);

@@ -1,10 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { AuthService, CSRF_COOKIE, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, type AuthContext } from '#libs/auth';
-import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { AuthService, CSRF_COOKIE, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, SessionsService, type AuthContext, type Session } from '#libs/auth';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { bodyObject } from '../http/parse-body.js';
 import { userBodySchema, type UserBody } from '../users/user-body.js';
@@ -12,14 +10,15 @@ import { UserBodyService } from '../users/user-body.service.js';
 
 const loginBody = z.object({ email: z.string(), password: z.string() });
 const reauthBody = z.object({ password: z.string() });
+const csrfBody = z.object({ csrftoken: z.string() });
 
 /** Browser sessions: log in, log out, re-authenticate for sensitive actions. */
 @ApiTags('session')
 @Controller()
 export class SessionController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
+    private readonly sessions: SessionsService,
     private readonly bodies: UserBodyService,
   ) {}
 
@@ -32,11 +31,7 @@ export class SessionController {
   async login(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: unknown): Promise<UserBody> {
     const { email, password } = bodyObject(body);
     const { user, session } = await this.auth.login(email, password, req.ip);
-    const ttl = this.config.SESSION_TTL_S;
-    // Expires as well as Max-Age (in seconds here), as Django sends them.
-    const cookie = { sameSite: 'lax' as const, secure: req.protocol === 'https', path: '/', maxAge: ttl, expires: new Date(Date.now() + ttl * 1000) };
-    res.setCookie(SESSION_COOKIE, session.id, { ...cookie, httpOnly: true });
-    res.setCookie(CSRF_COOKIE, randomBytes(32).toString('base64url'), { ...cookie, httpOnly: false });
+    this.setCookies(req, res, session, true);
     return this.bodies.present(user, { via: 'session', user, session });
   }
 
@@ -56,7 +51,34 @@ export class SessionController {
   @ApiOperation({ summary: 'Confirm the password to reopen the sensitive-action window.' })
   @ApiBody({ schema: openApiSchema(reauthBody) })
   @ApiNoContentResponse()
-  async reauth(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<void> {
-    await this.auth.reauthenticate(auth, bodyObject(body).password);
+  async reauth(
+    @CurrentAuth() auth: AuthContext,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<void> {
+    const session = await this.auth.reauthenticate(auth, bodyObject(body).password);
+    if (session) this.setCookies(req, res, session, false);
+  }
+
+  @Get('csrf')
+  @SessionOnly()
+  @ApiOperation({
+    summary: "The session's CSRF token, for a frontend on another origin of the same site (it cannot read the API's `csrftoken` cookie).",
+  })
+  @ApiOkResponse({ schema: openApiSchema(csrfBody) })
+  csrf(@CurrentAuth() auth: AuthContext): z.infer<typeof csrfBody> {
+    return { csrftoken: auth.via === 'session' ? auth.session.csrfToken : '' };
+  }
+
+  /**
+   * The `csrftoken` cookie (and at login the `sessionid` cookie) for the session's remaining life:
+   * Expires as well as Max-Age (in seconds here), as Django sends them.
+   */
+  private setCookies(req: FastifyRequest, res: FastifyReply, session: Session, withSessionId: boolean): void {
+    const maxAge = this.sessions.remainingS(session);
+    const cookie = { sameSite: 'lax' as const, secure: req.protocol === 'https', path: '/', maxAge, expires: new Date(Date.now() + maxAge * 1000) };
+    if (withSessionId) res.setCookie(SESSION_COOKIE, session.id, { ...cookie, httpOnly: true });
+    res.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookie, httpOnly: false });
   }
 }

@@ -1,5 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { Test, type TestingModule } from '@nestjs/testing';
+import { Test, type TestingModule, type TestingModuleBuilder } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkerModule } from '../../../../apps/worker/src/worker.module.js';
@@ -26,6 +26,8 @@ export interface HarnessOptions {
   fake?: StartFakeGithubOptions;
   /** Keep the worker's one-minute stale sweep (off by default so call counts stay exact). */
   schedule?: boolean;
+  /** Extra overrides on the API's testing module. */
+  customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** The fake GitHub, the API wired to it, and an in-process worker on the same Redis/PostgreSQL. */
@@ -40,7 +42,7 @@ export async function startGithubHarness(options: HarnessOptions = {}): Promise<
       GITHUB_REFRESH_WAIT_MS: 3000,
       ...options.config,
     },
-    customize: (b) => b.overrideProvider(GITHUB_TUNING).useValue(tuning),
+    customize: (b) => (options.customize ?? ((x) => x))(b.overrideProvider(GITHUB_TUNING).useValue(tuning)),
   });
   const worker = await Test.createTestingModule({ imports: [WorkerModule] })
     .overrideProvider(APP_CONFIG)
