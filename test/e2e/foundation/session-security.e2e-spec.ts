@@ -12,6 +12,18 @@ const setCookie = (res: { headers: Record<string, unknown> }, name: string) =>
 const cookieValue = (c: string | undefined) => (c ? decodeURIComponent(c.split(';')[0]!.split('=')[1]!) : undefined);
 const maxAge = (c: string | undefined) => Number(/max-age=(\d+)/i.exec(c ?? '')?.[1]);
 
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const throttleIp = async (t: TestApp, xff: string) => {
+  for (let i = 0; i < 30; i++) {
+    await t.http().post('/api/login').set('X-Forwarded-For', xff).send({ email: `n-${i}@example.com`, password: 'x' }).expect(401);
+  }
+};
+const attempt = (t: TestApp, xff: string | undefined) => {
+  const req = t.http().post('/api/login');
+  if (xff !== undefined) req.set('X-Forwarded-For', xff);
+  return req.send({ email: 'n-x@example.com', password: 'x' });
+};
+
 describe('session security', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -223,7 +235,6 @@ describe('login timing', () => {
   });
   afterAll(() => t.close());
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const timeLogin = async (email: string, i: number, tag: string) => {
     const started = process.hrtime.bigint();
     await t.http().post('/api/login').set('X-Forwarded-For', `198.51.100.${tag === 'known' ? i : 100 + i}`).send({ email, password: `wrong-${i}` }).expect(401);
@@ -295,17 +306,6 @@ describe('CORS for a frontend on another origin', () => {
 });
 
 describe('TRUST_PROXY', () => {
-  const throttleIp = async (t: TestApp, xff: string) => {
-    for (let i = 0; i < 30; i++) {
-      await t.http().post('/api/login').set('X-Forwarded-For', xff).send({ email: `n-${i}@example.com`, password: 'x' }).expect(401);
-    }
-  };
-  const attempt = (t: TestApp, xff: string | undefined) => {
-    const req = t.http().post('/api/login');
-    if (xff !== undefined) req.set('X-Forwarded-For', xff);
-    return req.send({ email: 'n-x@example.com', password: 'x' });
-  };
-
   describe('as a hop count (1)', () => {
     let t: TestApp;
     beforeAll(async () => {
