@@ -75,7 +75,14 @@ describe('secrets in the api log', () => {
     const { code } = h.gh.addUser({ login: `octo-${iid}`, installations: [iid] });
     const start = await t.http().post('/api/users/@me/integrations/github/start/').set('Authorization', `Bearer ${value}`).expect(200);
     const state = new URL(start.body.install_url).searchParams.get('state')!;
-    const callback = await t.http().get(`/api/integrations/github/callback?${new URLSearchParams({ installation_id: String(iid), setup_action: 'install', code, state })}`).expect(302);
+    // The callback belongs to the browser session of the user who started the flow.
+    const linker = await login(t.app, user.email, newPassword);
+    secrets.push(linker.sessionId, linker.csrfToken);
+    const callback = await t
+      .http()
+      .get(`/api/integrations/github/callback?${new URLSearchParams({ installation_id: String(iid), setup_action: 'install', code, state })}`)
+      .set('Cookie', `sessionid=${linker.sessionId}`)
+      .expect(302);
     expect(callback.headers.location).toContain('github_link_success');
     secrets.push(code, state);
     for (const call of h.gh.calls) if (call.auth && call.authKind !== 'app') secrets.push(call.auth);
