@@ -8,7 +8,6 @@ import { User } from '#libs/users';
 import type { ApiKeyFields, ApiKeyUpdate } from './api-key-fields.js';
 import { generateApiKeyValue, hashApiKeyValue, maskApiKeyValue } from './api-key-value.js';
 import { PersonalApiKey } from './personal-api-key.entity.js';
-import { isScope } from './scopes.js';
 
 const LAST_USED_RESOLUTION_MS = 3600_000;
 export const MAX_API_KEYS_PER_USER = 10;
@@ -38,14 +37,11 @@ export class ApiKeysService {
 
   /**
    * Creates a key; the returned `value` is the only time the plaintext exists. The user row is
-   * locked for the count and the insert, so parallel creates never pass the limit.
+   * locked for the count and the insert, so parallel creates never pass the limit. The label and
+   * scopes arrive validated (the route's schema, or the CLI's option checks); only the rules that
+   * need the database are checked here.
    */
   async create(userId: number, input: NewApiKeyInput, options: CreateOptions = {}): Promise<{ key: PersonalApiKey; value: string }> {
-    const label = input.label.trim();
-    if (!label || label.length > 40) throw validationError('invalid_input', 'Ensure the label has 1 to 40 characters.', 'label');
-    const unknown = input.scopes.find((s) => !isScope(s));
-    if (input.scopes.length === 0) throw validationError('invalid_input', 'At least one scope is required.', 'scopes');
-    if (unknown !== undefined) throw validationError('invalid_input', `Invalid scope: ${unknown}`, 'scopes');
     const scopedTeams = input.scopedTeams ?? [];
     const scopedOrganizations = input.scopedOrganizations ?? [];
     await this.assertScopingAllowed(userId, { scoped_teams: scopedTeams, scoped_organizations: scopedOrganizations });
@@ -59,7 +55,7 @@ export class ApiKeysService {
       const saved = await tx.save(
         tx.create(PersonalApiKey, {
           userId,
-          label,
+          label: input.label,
           scopes: [...new Set(input.scopes)],
           scopedTeams,
           scopedOrganizations,

@@ -67,12 +67,14 @@ describe('CLI (SPEC §7)', () => {
       await t.http().post('/api/organizations').set('Authorization', `Bearer ${last!.value}`).send({ name: 'x' }).expect(403);
     });
 
-    it('refuses an unknown email, an unknown scope, a missing option and a long label', async () => {
+    it('refuses an unknown email, an unknown scope, a missing option, a blank or long label and no scopes', async () => {
       const user = await createUser(t.app);
       await refused(/^error: no user with email nobody@example\.com\n$/, 'keys:create', '--email', 'nobody@example.com', '--label', 'x', '--scopes', '*');
       await refused(/^error: unknown scope: user:admin\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', 'user:read,user:admin');
       await refused(/--scopes is required/, 'keys:create', '--email', user.email, '--label', 'x');
       await refused(/--label must be at most 40 characters/, 'keys:create', '--email', user.email, '--label', 'x'.repeat(41), '--scopes', '*');
+      await refused(/^error: --label is required\n$/, 'keys:create', '--email', user.email, '--label', '   ', '--scopes', '*');
+      await refused(/^error: --scopes needs at least one scope\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', ' , ');
       expect(await count('personal_api_keys')).toBe(0);
     });
   });

@@ -22,6 +22,7 @@ export async function keysCreate(app: INestApplicationContext, values: Record<st
   const email = required(values, 'email');
   const label = required(values, 'label');
   const scopes = list(required(values, 'scopes'));
+  if (scopes.length === 0) throw new CliError('--scopes needs at least one scope');
   const unknown = scopes.find((s) => !isScope(s));
   if (unknown !== undefined) throw new CliError(`unknown scope: ${unknown}`);
   if (label.length > 40) throw new CliError('--label must be at most 40 characters');
