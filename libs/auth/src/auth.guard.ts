@@ -87,8 +87,8 @@ function findApiKey(req: FastifyRequest): PresentedApiKey | null {
 
 /**
  * The header must equal the token stored in the session (not merely the `csrftoken` cookie, which a
- * sibling subdomain could plant). Sessions from before tokens were stored have none and must log in
- * again to write.
+ * sibling subdomain could plant). Sessions stored before they carried a token get one when next
+ * read (SessionsService.get), which the frontend fetches from `GET /api/csrf/`.
  */
 function checkCsrf(req: FastifyRequest, sessionToken: string | undefined): void {
   const header = req.headers[CSRF_HEADER.toLowerCase()];
