@@ -2,9 +2,8 @@
 // the same queries the service runs (key + user, memberships + organizations, the current
 // organization's teams, the current team, the key count), serialized to the same body.
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
 import pg from 'pg';
-import { bareUserBody } from '../support/bare-user-body.mjs';
+import { bareUserBody, serveJson } from '../support/bare-baseline.mjs';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 const port = Number(process.env.PORT ?? 18002);
@@ -33,15 +32,4 @@ async function me(req) {
   return [200, bareUserBody(row, { memberships, current, currentTeams: teams, team, keyCount: keys })];
 }
 
-createServer((req, res) => {
-  me(req).then(
-    ([status, body]) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(body));
-    },
-    (error) => {
-      console.error(error);
-      res.writeHead(500).end();
-    },
-  );
-}).listen(port, '127.0.0.1', () => console.log(`baseline listening on ${port}`));
+serveJson(me, port, 'baseline');

@@ -3,9 +3,8 @@
 // count when the page is full, the page's memberships with organizations, key counts of unreviewed
 // users, the teams of their organizations and current teams), one JSON.stringify of the same body.
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
 import pg from 'pg';
-import { bareUserBody } from '../support/bare-user-body.mjs';
+import { bareUserBody, serveJson } from '../support/bare-baseline.mjs';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
 const port = Number(process.env.PORT ?? 18032);
@@ -83,15 +82,4 @@ async function list(req) {
   }];
 }
 
-createServer((req, res) => {
-  list(req).then(
-    ([status, body]) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(body));
-    },
-    (error) => {
-      console.error(error);
-      res.writeHead(500).end();
-    },
-  );
-}).listen(port, '127.0.0.1', () => console.log(`users baseline listening on ${port}`));
+serveJson(list, port, 'users baseline');

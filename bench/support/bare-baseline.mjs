@@ -1,5 +1,6 @@
-// The user body as the bare baselines build it from raw rows (snake_case columns), field for field
-// the service's own body, so the baselines serialize the same bytes.
+// What the bare baselines share: the user body built from raw rows (snake_case columns), field for
+// field the service's own body so both serialize the same bytes, and their JSON server.
+import { createServer } from 'node:http';
 export const NOTIFICATION_DEFAULTS = {
   plugin_disabled: true, discussions_mentioned: true, project_weekly_digest_disabled: {}, all_weekly_digest_disabled: false,
   error_tracking_issue_assigned: true, error_tracking_weekly_digest: true, data_pipeline_error_threshold: 0.01,
@@ -31,4 +32,20 @@ export function bareUserBody(row, { memberships, current, currentTeams, team, ke
     passkeys_enabled_for_2fa: row.passkeys_enabled_for_2fa, hide_mcp_hints: row.hide_mcp_hints,
     requires_credential_review: !row.credentials_reviewed_at && keyCount > 0,
   };
+}
+
+/** Serves `handler(req) → [status, body]` as JSON on 127.0.0.1:`port`, as the bare baselines do. */
+export function serveJson(handler, port, name) {
+  createServer((req, res) => {
+    handler(req).then(
+      ([status, body]) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(body));
+      },
+      (error) => {
+        console.error(error);
+        res.writeHead(500).end();
+      },
+    );
+  }).listen(port, '127.0.0.1', () => console.log(`${name} listening on ${port}`));
 }
