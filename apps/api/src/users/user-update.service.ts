@@ -26,9 +26,9 @@ export class UserUpdateService {
       throw permissionDenied(IDENTITY_VIA_KEY);
     }
     if (touchesSensitiveField(body)) assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
-    const { changes, newPassword } = await this.validator.validate(auth, target, body);
+    const { changes, newPassword, notificationSettings } = await this.validator.validate(auth, target, body);
     if (newPassword !== null) changes.password = await hashPassword(newPassword);
-    const updated = await this.users.applyUpdate(target, changes);
+    const updated = await this.users.applyUpdate(target, changes, notificationSettings);
     if (newPassword !== null) {
       // The session that changed the password stays; every other session of the user ends.
       const keep = auth.via === 'session' && auth.user.id === target.id ? auth.session.id : null;

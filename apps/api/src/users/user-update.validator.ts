@@ -5,7 +5,6 @@ import { OrganizationsService } from '#libs/organizations';
 import {
   assertStrongPassword,
   describeValue,
-  mergeNotificationSettings,
   normalizeEmailAddress,
   readBoolean,
   readChoice,
@@ -28,6 +27,8 @@ const MAX_INT4 = 2_147_483_647;
 export interface UpdatePlan {
   changes: Partial<User>;
   newPassword: string | null;
+  /** A validated partial `notification_settings` update, merged atomically on write. */
+  notificationSettings: Record<string, unknown> | null;
 }
 
 const doesNotExist = (value: unknown, attr: string) =>
@@ -47,6 +48,7 @@ export class UserUpdateValidator {
   async validate(auth: AuthContext, target: User, body: Record<string, unknown>): Promise<UpdatePlan> {
     const has = (field: string) => Object.hasOwn(body, field);
     const changes: Partial<User> = {};
+    let notificationSettings: Record<string, unknown> | null = null;
     // A PermissionDenied in PostHog escapes field validation at once, before any 400.
     if (has('is_staff')) {
       if (!auth.user.isStaff) throw permissionDenied('You are not a staff user, contact your instance admin.');
@@ -56,10 +58,8 @@ export class UserUpdateValidator {
     if (has('last_name')) changes.lastName = validateDisplayName(body.last_name, 'last_name');
     if (has('email')) await this.email(target, body.email, changes);
     if (has('notification_settings')) {
-      changes.partialNotificationSettings = mergeNotificationSettings(
-        target.partialNotificationSettings,
-        validateNotificationSettings(body.notification_settings),
-      );
+      // Merged by the database at write time (UsersService.mergeNotificationSettings), never here.
+      notificationSettings = validateNotificationSettings(body.notification_settings);
     }
     if (has('anonymize_data')) changes.anonymizeData = readBoolean(body.anonymize_data, 'anonymize_data', true);
     if (has('allow_impersonation')) changes.allowImpersonation = readBoolean(body.allow_impersonation, 'allow_impersonation', true);
@@ -93,7 +93,7 @@ export class UserUpdateValidator {
     if (has('hide_mcp_hints')) changes.hideMcpHints = readBoolean(body.hide_mcp_hints, 'hide_mcp_hints', false)!;
     // Last: verifying the current password is the one expensive check.
     const newPassword = has('password') ? await this.password(target, body, changes) : null;
-    return { changes, newPassword };
+    return { changes, newPassword, notificationSettings };
   }
 
   /** A case-only change is no change; a new address must not belong to anyone else. */
