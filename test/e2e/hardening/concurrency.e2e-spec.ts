@@ -52,4 +52,30 @@ describe('concurrent writes lose nothing (docs/api.md)', () => {
       project_weekly_digest_disabled: { '1': true, '2': false, '3': true },
     });
   });
+
+  it('gives 12 parallel creates with one name 201 each and the slugs acme, acme-2, … acme-12', async () => {
+    const user = await createUser(t.app);
+    const key = await createApiKey(t.app, user, ['organization:write', 'user:read']);
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, () => t.http().post('/api/organizations/').set('Authorization', `Bearer ${key}`).send({ name: 'Acme' })),
+    );
+    expect(responses.map((r) => r.status)).toEqual(responses.map(() => 201));
+    const slugs = responses.map((r) => r.body.slug as string).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    expect(slugs).toEqual(['acme', ...Array.from({ length: 11 }, (_, i) => `acme-${i + 2}`)]);
+    const [{ n }] = await t.dataSource.query('SELECT count(*)::int AS n FROM organization_memberships WHERE user_id = $1', [user.id]);
+    expect(n).toBe(12);
+  });
+
+  it('continues after the highest numbered slug, and a name without letters gets "org"', async () => {
+    const user = await createUser(t.app);
+    const key = await createApiKey(t.app, user, ['organization:write']);
+    const create = (name: string) => t.http().post('/api/organizations/').set('Authorization', `Bearer ${key}`).send({ name }).expect(201);
+    expect((await create('Acme')).body.slug).toBe('acme');
+    await t.dataSource.query("UPDATE organizations SET slug = 'acme-7' WHERE slug = 'acme'");
+    expect((await create('ACME')).body.slug).toBe('acme-8');
+    expect((await create('acme')).body.slug).toBe('acme-9');
+    expect((await create('Acme Corp')).body.slug).toBe('acme-corp');
+    expect((await create('!!!')).body.slug).toBe('org');
+    expect((await create('???')).body.slug).toBe('org-2');
+  });
 });
