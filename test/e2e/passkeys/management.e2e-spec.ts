@@ -76,6 +76,15 @@ describe('passkey management (docs/api.md "Passkeys")', () => {
     expect(await credentialRows(t)).toEqual([]);
   });
 
+  it('a malformed id is a 404, and deleting the user deletes their passkeys', async () => {
+    const { client } = await loggedInUser(t.app);
+    await registerPasskey(client);
+    expectPasskeyError(await client.delete('/api/webauthn/credentials/1e3/'), 404, 'not_found', NOT_FOUND);
+    expect(await credentialRows(t)).toHaveLength(1);
+    await client.delete('/api/users/@me/').expect(204);
+    expect(await credentialRows(t)).toEqual([]);
+  });
+
   it('DELETE needs a fresh re-auth (5 minutes); /api/reauth gives it', async () => {
     const { client } = await loggedInUser(t.app);
     const { body } = await registerPasskey(client);

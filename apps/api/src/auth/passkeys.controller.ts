@@ -20,7 +20,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { validationError } from '#libs/core';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { parseBody } from '../http/parse-body.js';
+import { bodyObject, parseBody } from '../http/parse-body.js';
 import { userBodySchema, type UserBody } from '../users/user-body.js';
 import { UserBodyService } from '../users/user-body.service.js';
 import { setSessionCookies } from './session-cookies.js';
@@ -87,17 +87,21 @@ export const assertionBody = z.object({
     .optional(),
   ...extras,
 });
-const renameBody = z.object({ label: z.string() });
+const labelSchema = z.string().trim().min(1).max(MAX_PASSKEY_LABEL);
+const renameBody = z.object({ label: labelSchema });
 const registeredBody = z.object({ success: z.literal(true), credential_id: z.string(), message: z.string() });
 
 const INVALID_LABEL = 'Label is required and must be 200 characters or less.';
 
-/** A given label must be 1..200 characters (after trimming); `fallback` stands in for a missing one. */
+/**
+ * A label must be 1..200 characters after trimming; `fallback` stands in for a missing one. Every
+ * way a label fails gets the one sentence PostHog's frontend shows.
+ */
 function readLabel(value: unknown, fallback: string | null): string {
   if (value === undefined && fallback !== null) return fallback;
-  const label = typeof value === 'string' ? value.trim() : '';
-  if (!label || label.length > MAX_PASSKEY_LABEL) throw validationError('invalid_input', INVALID_LABEL, 'label');
-  return label;
+  const parsed = labelSchema.safeParse(value);
+  if (!parsed.success) throw validationError('invalid_input', INVALID_LABEL, 'label');
+  return parsed.data;
 }
 
 /** From the transports the authenticator reported (PostHog's `get_authenticator_type`). */
@@ -201,7 +205,7 @@ export class PasskeysController {
   @ApiOkResponse({ schema: openApiSchema(credentialBody) })
   async rename(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<CredentialBody> {
     this.assertRecent(auth);
-    const label = readLabel((body as Record<string, unknown> | null)?.label, null);
+    const label = readLabel(bodyObject(body).label, null);
     return present(await this.passkeys.rename(auth.user, id, label));
   }
 
