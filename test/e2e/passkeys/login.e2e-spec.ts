@@ -42,11 +42,31 @@ describe('discoverable passkey login (docs/api.md "Passkeys")', () => {
     const client = sessionFrom(t, res);
     const me = (await client.get('/api/users/@me/').expect(200)).body;
     expect(me.uuid).toBe(user.uuid);
-    // A passkey login is a fresh authentication: the fresh re-auth window is open.
-    expect(Date.parse(me.fresh_reauth_expires_at ?? me.sensitive_session_expires_at)).toBeGreaterThan(Date.now());
+    expect(Date.parse(me.sensitive_session_expires_at)).toBeGreaterThan(Date.now());
     expect((await credentialRows(t))[0]).toMatchObject({ counter: 2 });
     // The session can write (its CSRF token came with it).
     await client.patch('/api/users/@me/', { first_name: 'Grace' }).expect(200);
+  });
+
+  it('counts as a fresh re-authentication: a passkey can be removed right after, which needs one', async () => {
+    const { authn } = await userWithPasskey();
+    const { body: list } = await t.http().get('/api/webauthn/credentials/').expect(401);
+    expect(list.code).toBe('not_authenticated');
+    const { options, cookie } = await beginLogin(t);
+    const client = sessionFrom(t, await t.http().post('/api/webauthn/login/complete/').set('Cookie', cookie).send(authn.assert(options)).expect(200));
+    const [credential] = (await client.get('/api/webauthn/credentials/').expect(200)).body;
+    await client.delete(`/api/webauthn/credentials/${credential.id}/`).expect(204);
+  });
+
+  it('needs no second factor, even with passkey 2FA on (a passkey is itself two factors)', async () => {
+    const { user, client } = await loggedInUser(t.app);
+    const { authn } = await registerPasskey(client);
+    await client.patch('/api/users/@me/', { passkeys_enabled_for_2fa: true }).expect(200);
+    await client.post('/api/logout').expect(204);
+    const { options, cookie } = await beginLogin(t);
+    const res = await t.http().post('/api/webauthn/login/complete/').set('Cookie', cookie).send(authn.assert(options)).expect(200);
+    expect(res.body).toMatchObject({ uuid: user.uuid, is_2fa_enabled: true });
+    await sessionFrom(t, res).get('/api/users/@me/').expect(200);
   });
 
   it('a challenge answers one login only (replay refused)', async () => {
