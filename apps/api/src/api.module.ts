@@ -10,6 +10,7 @@ import { MetricsModule, MetricsServer } from '#libs/metrics';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
 import { AccountNotifier, GithubLoginLookup, UserDeletionListener, UsersModule, noAccountNotices } from '#libs/users';
+import { PasskeysController } from './auth/passkeys.controller.js';
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -49,6 +50,7 @@ import { UsersController } from './users/users.controller.js';
     HealthController,
     SessionController,
     PersonalApiKeysController,
+    PasskeysController,
     UsersController,
     UserActionsController,
     OrganizationsController,

@@ -67,6 +67,13 @@ export const envSchema = z.object({
   /** How recent a re-authentication must be for identity changes (e-mail, 2FA off, passkey removal). */
   SESSION_FRESH_REAUTH_AGE_S: seconds.default(300),
 
+  /** The WebAuthn relying party: the passkeys' domain; default the hostname of FRONTEND_URL. */
+  WEBAUTHN_RP_ID: optionalText,
+  /** The origin passkey ceremonies must come from; default FRONTEND_URL's scheme, host and port. */
+  WEBAUTHN_ORIGIN: optionalText.pipe(z.url().optional()),
+  /** The name authenticators show for this site. */
+  WEBAUTHN_RP_NAME: z.string().min(1).default('PostHog'),
+
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_WEB_URL: z.url().default('https://github.com'),
   GITHUB_APP_ID: optionalText,

@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common'
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AuthService, CSRF_COOKIE, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, SessionsService, type AuthContext, type Session } from '#libs/auth';
+import { AuthService, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, SessionsService, type AuthContext, type Session } from '#libs/auth';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { bodyObject } from '../http/parse-body.js';
+import { setSessionCookies } from './session-cookies.js';
 import { userBodySchema, type UserBody } from '../users/user-body.js';
 import { UserBodyService } from '../users/user-body.service.js';
 
@@ -71,14 +72,7 @@ export class SessionController {
     return { csrftoken: auth.via === 'session' ? auth.session.csrfToken : '' };
   }
 
-  /**
-   * The `csrftoken` cookie (and at login the `sessionid` cookie) for the session's remaining life:
-   * Expires as well as Max-Age (in seconds here), as Django sends them.
-   */
   private setCookies(req: FastifyRequest, res: FastifyReply, session: Session, withSessionId: boolean): void {
-    const maxAge = this.sessions.remainingS(session);
-    const cookie = { sameSite: 'lax' as const, secure: req.protocol === 'https', path: '/', maxAge, expires: new Date(Date.now() + maxAge * 1000) };
-    if (withSessionId) res.setCookie(SESSION_COOKIE, session.id, { ...cookie, httpOnly: true });
-    res.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookie, httpOnly: false });
+    setSessionCookies(req, res, session, this.sessions.remainingS(session), withSessionId);
   }
 }

@@ -28,9 +28,11 @@ export class UserUpdateService {
     if (touchesSensitiveField(body)) assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
     const { changes, newPassword, notificationSettings } = await this.validator.validate(auth, target, body);
     if (newPassword !== null) changes.password = await hashPassword(newPassword);
+    const enablesPasskey2fa = changes.passkeysEnabledFor2fa === true && !target.passkeysEnabledFor2fa;
     const updated = await this.users.applyUpdate(target, changes, notificationSettings);
-    if (newPassword !== null) {
-      // The session that changed the password stays; every other session of the user ends.
+    if (newPassword !== null || enablesPasskey2fa) {
+      // A new password or a new second factor: the session that made the change stays, every other
+      // session of the user ends (a session opened without the second factor must not outlive it).
       const keep = auth.via === 'session' && auth.user.id === target.id ? auth.session.id : null;
       await this.sessions.revokeOthers(target.id, keep);
     }
