@@ -11,6 +11,7 @@ import { MetricsModule, MetricsServer } from '#libs/metrics';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
 import { AccountNotifier, GithubLoginLookup, UserDeletionListener, UsersModule } from '#libs/users';
+import { PasswordResetController } from './auth/password-reset.controller.js';
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -51,6 +52,7 @@ import { UsersController } from './users/users.controller.js';
     HealthController,
     SessionController,
     PersonalApiKeysController,
+    PasswordResetController,
     UsersController,
     UserActionsController,
     OrganizationsController,

@@ -4,3 +4,4 @@ export { Mailer } from './mailer.js';
 export { MailSender, type SendOutcome } from './mail-sender.js';
 export { MailAccountNotifier } from './account-notices.js';
 export { isEmailAvailable } from './mail-settings.js';
+export { PasswordResetService } from './password-reset.service.js';

@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '#libs/auth';
 import { QueueModule } from '#libs/redis';
-import { UsersModule } from '#libs/users';
+import { AccountNotifier, UsersModule } from '#libs/users';
 import { MailAccountNotifier } from './account-notices.js';
 import { MailSender } from './mail-sender.js';
 import { Mailer } from './mailer.js';
+import { PasswordResetService } from './password-reset.service.js';
 
 /** E-mail: the producer (api), the sender (worker) and the flows built on them. */
 @Module({
-  imports: [QueueModule, UsersModule],
-  providers: [Mailer, MailSender, MailAccountNotifier],
-  exports: [Mailer, MailSender, MailAccountNotifier],
+  imports: [QueueModule, UsersModule, AuthModule],
+  providers: [Mailer, MailSender, MailAccountNotifier, PasswordResetService, { provide: AccountNotifier, useExisting: MailAccountNotifier }],
+  exports: [Mailer, MailSender, MailAccountNotifier, PasswordResetService],
 })
 export class MailModule {}

@@ -60,6 +60,10 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'POST /api/logout': SESSION,
   'POST /api/reauth': SESSION,
   'GET /api/csrf': SESSION,
+  // E-mail flows (§12): public; the e-mail change cancel is session only.
+  'POST /api/reset': PUBLIC,
+  'GET /api/reset/:p': PUBLIC,
+  'POST /api/reset/:p': PUBLIC,
   // Operations (§7)
   'GET /api/health': PUBLIC,
   'GET /api/ready': PUBLIC,
