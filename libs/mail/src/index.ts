@@ -5,3 +5,4 @@ export { MailSender, type SendOutcome } from './mail-sender.js';
 export { MailAccountNotifier } from './account-notices.js';
 export { isEmailAvailable } from './mail-settings.js';
 export { PasswordResetService } from './password-reset.service.js';
+export { EmailVerificationService, normalizeCode } from './email-verification.service.js';
