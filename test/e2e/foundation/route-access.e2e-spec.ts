@@ -70,6 +70,10 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'DELETE /api/webauthn/credentials/:p': SESSION,
   'POST /api/webauthn/login/begin': PUBLIC,
   'POST /api/webauthn/login/complete': PUBLIC,
+  // E-mail flows (§12): public; the e-mail change cancel is session only.
+  'POST /api/reset': PUBLIC,
+  'GET /api/reset/:p': PUBLIC,
+  'POST /api/reset/:p': PUBLIC,
   // Operations (§7)
   'GET /api/health': PUBLIC,
   'GET /api/ready': PUBLIC,

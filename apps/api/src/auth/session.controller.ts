@@ -3,11 +3,12 @@ import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } f
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AuthService, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, SessionsService, type AuthContext, type Session } from '#libs/auth';
+import { EmailVerificationService } from '#libs/mail';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { bodyObject } from '../http/parse-body.js';
-import { setSessionCookies } from './session-cookies.js';
 import { userBodySchema, type UserBody } from '../users/user-body.js';
 import { UserBodyService } from '../users/user-body.service.js';
+import { setSessionCookies } from './session-cookies.js';
 
 const loginBody = z.object({ email: z.string(), password: z.string() });
 const reauthBody = z.object({ password: z.string() });
@@ -21,6 +22,7 @@ export class SessionController {
     private readonly auth: AuthService,
     private readonly sessions: SessionsService,
     private readonly bodies: UserBodyService,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   @Post('login')
@@ -31,7 +33,8 @@ export class SessionController {
   @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
   async login(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: unknown): Promise<UserBody> {
     const { email, password } = bodyObject(body);
-    const { user, session } = await this.auth.login(email, password, req.ip);
+    // An unverified account gets a fresh code instead of a session (docs/api.md, E-mail verification).
+    const { user, session } = await this.auth.login(email, password, req.ip, (u) => this.verification.admitLogin(u));
     this.setCookies(req, res, session, true);
     return this.bodies.present(user, { via: 'session', user, session });
   }
