@@ -97,7 +97,7 @@ describe('the built processes (SPEC §7)', () => {
       try {
         await worker.waitFor('worker started');
         const started = jsonLines(worker.stdout()).find((l) => l.msg === 'worker started');
-        expect(started).toMatchObject({ service: 'worker', queues: ['github'] });
+        expect(started).toMatchObject({ service: 'worker', queues: ['github', 'mail'] });
         // The queues' connections (and the shared client) are open on this Redis database.
         expect(await connectionsHere()).toBeGreaterThan(before);
         worker.child.kill('SIGTERM');

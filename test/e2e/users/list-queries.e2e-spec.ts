@@ -46,8 +46,9 @@ describe('GET /api/users/ SQL statements per page', () => {
     const large = await statementsFor(await seed(50));
     expect(large.count).toBe(50);
     expect(large.statements).toBe(small.statements);
-    // Authentication (key with its user), the page, its count, and one batch per related table.
-    expect(small.statements).toBe(5);
+    // Authentication (key with its user), the page, its count, and one batch per related table
+    // (memberships, key counts, passkey counts).
+    expect(small.statements).toBe(6);
   });
 
   it('backfills current organizations of a whole page in one statement', async () => {
