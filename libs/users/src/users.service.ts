@@ -31,6 +31,8 @@ export interface NewUser {
   firstName?: string;
   lastName?: string;
   isStaff?: boolean;
+  /** null (the default) is a legacy account, treated as verified. */
+  isEmailVerified?: boolean | null;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -69,6 +71,7 @@ export class UsersService {
       firstName: input.firstName ?? '',
       lastName: input.lastName ?? '',
       isStaff: input.isStaff ?? false,
+      isEmailVerified: input.isEmailVerified ?? null,
       distinctId: randomUUID(),
     });
     const saved = await this.users.save(user);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthContext } from '#libs/auth';
+import { PasskeysService, type AuthContext } from '#libs/auth';
 import { permissionDenied, validationError } from '#libs/core';
 import { OrganizationsService } from '#libs/organizations';
 import {
@@ -43,6 +43,7 @@ export class UserUpdateValidator {
   constructor(
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   async validate(auth: AuthContext, target: User, body: Record<string, unknown>): Promise<UpdatePlan> {
@@ -84,8 +85,8 @@ export class UserUpdateValidator {
     }
     if (has('passkeys_enabled_for_2fa')) {
       const enabled = readBoolean(body.passkeys_enabled_for_2fa, 'passkeys_enabled_for_2fa', true);
-      // This service has no passkeys, so 2FA by passkey can never be switched on.
-      if (enabled) {
+      // Only a verified passkey can be the second factor; `false` is always accepted.
+      if (enabled && (await this.passkeys.countVerified(target.id)) === 0) {
         throw validationError('no_passkeys', 'You must have at least one passkey set up before enabling passkeys for 2FA.', 'passkeys_enabled_for_2fa');
       }
       changes.passkeysEnabledFor2fa = enabled;
