@@ -33,6 +33,10 @@ export const envSchema = z.object({
   WORKER_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres:postgres@127.0.0.1:5432/users_api'),
+  /** Bounded database waits (docs/operations.md): pool size, wait for a connection, per-statement limit. */
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/0'),
   /** Prefix of every BullMQ key, so several deployments can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default('bull'),

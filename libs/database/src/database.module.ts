@@ -14,7 +14,13 @@ import { dataSourceOptions } from './data-source-options.js';
       useFactory: (config: AppConfig) => ({
         ...dataSourceOptions(config.DATABASE_URL),
         autoLoadEntities: true,
-        extra: { max: 20 },
+        // A locked table or an exhausted pool fails fast with a 503 instead of holding requests (docs/operations.md);
+        // statement_timeout also bounds lock waits.
+        extra: {
+          max: config.DATABASE_POOL_SIZE,
+          connectionTimeoutMillis: config.DATABASE_POOL_TIMEOUT_MS,
+          statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+        },
       }),
     }),
   ],

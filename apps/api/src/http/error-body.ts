@@ -88,7 +88,26 @@ export function toErrorResponse(exception: unknown): ErrorResponse {
     const unexpected = status >= 500 ? exception : undefined;
     return { status, headers: {}, body: fromStatus(status, exception.message), unexpected };
   }
+  if (isDatabaseWaitExceeded(exception)) {
+    return {
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      headers: { 'Retry-After': '1' },
+      body: { type: 'server_error', code: 'service_unavailable', detail: 'The service is temporarily unavailable; retry shortly.', attr: null },
+    };
+  }
   const clientStatus = clientStatusOf(exception);
   if (clientStatus !== undefined) return { status: clientStatus, headers: {}, body: fromStatus(clientStatus, (exception as Error).message) };
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, headers: {}, body: SERVER_ERROR, unexpected: exception };
+}
+
+/**
+ * A statement cancelled by `statement_timeout` (SQLSTATE 57014, lock waits included) or no pool
+ * connection within `DATABASE_POOL_TIMEOUT_MS` (pg-pool's connection timeout): a transient 503
+ * (docs/operations.md).
+ */
+function isDatabaseWaitExceeded(exception: unknown): boolean {
+  const driverError = (exception as { driverError?: { code?: unknown } } | null)?.driverError;
+  if (driverError?.code === '57014') return true;
+  const message = exception instanceof Error ? exception.message : '';
+  return message.includes('timeout exceeded when trying to connect') || message.includes('Connection terminated due to connection timeout');
 }
