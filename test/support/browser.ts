@@ -34,8 +34,11 @@ export interface StaticFile {
 }
 
 export interface BrowserSiteOptions {
-  /** Options for the API under test; `CORS_ORIGINS` is set to the frontend origin (plus any given). */
-  testApp?: TestAppOptions;
+  /**
+   * Options for the API under test; `CORS_ORIGINS` is set to the frontend origin (plus any given).
+   * A function gets the frontend's origin first (e.g. for `FRONTEND_URL`, which passkeys are bound to).
+   */
+  testApp?: TestAppOptions | ((appOrigin: string) => TestAppOptions);
   /** Extra `<head>` content of the page (e.g. `<script src="/webauthn.js"></script>`). */
   head?: string;
   /** Extra files served by the frontend origin, by path (e.g. `'/webauthn.js'`). */
@@ -117,7 +120,7 @@ export async function startBrowserSite(options: BrowserSiteOptions = {}): Promis
   const appPort = await listen(frontend);
   const appOrigin = `http://app.site.localhost:${appPort}`;
 
-  const given = options.testApp ?? {};
+  const given = (typeof options.testApp === 'function' ? options.testApp(appOrigin) : options.testApp) ?? {};
   const corsOrigins = [appOrigin, ...(given.config?.CORS_ORIGINS ?? [])];
   let t: TestApp | undefined;
   let browser: Browser | undefined;

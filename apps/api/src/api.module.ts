@@ -6,10 +6,13 @@ import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations, GithubModule } from '#libs/github';
 import { LoggingModule } from '#libs/logging';
+import { MailAccountNotifier, MailModule } from '#libs/mail';
 import { MetricsModule, MetricsServer } from '#libs/metrics';
 import { OrganizationsModule } from '#libs/organizations';
 import { QueueModule, RedisModule } from '#libs/redis';
-import { AccountNotifier, GithubLoginLookup, UserDeletionListener, UsersModule, noAccountNotices } from '#libs/users';
+import { AccountNotifier, GithubLoginLookup, UserDeletionListener, UsersModule } from '#libs/users';
+import { PasskeysController } from './auth/passkeys.controller.js';
+import { PasswordResetController } from './auth/password-reset.controller.js';
 import { PersonalApiKeysController } from './auth/personal-api-keys.controller.js';
 import { SessionController } from './auth/session.controller.js';
 import { HealthController } from './health/health.controller.js';
@@ -43,12 +46,15 @@ import { UsersController } from './users/users.controller.js';
     OrganizationsModule,
     SignalAutonomyApiModule,
     GithubModule,
+    MailModule,
     MetricsModule,
   ],
   controllers: [
     HealthController,
     SessionController,
     PersonalApiKeysController,
+    PasskeysController,
+    PasswordResetController,
     UsersController,
     UserActionsController,
     OrganizationsController,
@@ -72,8 +78,8 @@ import { UsersController } from './users/users.controller.js';
     // The users endpoints' seams, implemented by the GitHub integration.
     { provide: GithubLoginLookup, useExisting: GithubLoginFromIntegrations },
     { provide: UserDeletionListener, useExisting: GithubCleanupOnUserDeletion },
-    // Security notices; the e-mail lib replaces this no-op.
-    { provide: AccountNotifier, useValue: noAccountNotices },
+    // Security notices by e-mail (skipped when e-mail is not configured).
+    { provide: AccountNotifier, useExisting: MailAccountNotifier },
   ],
 })
 export class ApiModule {}

@@ -6,13 +6,16 @@ import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { PersonalApiKey } from './personal-api-key.entity.js';
+import { PasskeyCredential } from './passkeys/passkey-credential.entity.js';
+import { PasskeysService } from './passkeys/passkeys.service.js';
+import { WebauthnChallenges } from './passkeys/webauthn-challenges.js';
 import { SessionsService } from './sessions.service.js';
 import { ThrottlesService } from './throttles.service.js';
 
-/** Sessions, personal API keys, scopes and throttles: the HTTP edge's notion of a caller. */
+/** Sessions, personal API keys, passkeys, scopes and throttles: the HTTP edge's notion of a caller. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalApiKey]), UsersModule, OrganizationsModule],
-  providers: [ApiKeysService, AuthService, AuthGuard, SessionsService, ThrottlesService],
-  exports: [ApiKeysService, AuthService, AuthGuard, SessionsService, ThrottlesService],
+  imports: [TypeOrmModule.forFeature([PersonalApiKey, PasskeyCredential]), UsersModule, OrganizationsModule],
+  providers: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, WebauthnChallenges],
+  exports: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService],
 })
 export class AuthModule {}

@@ -23,8 +23,12 @@ export class AuthService {
     private readonly throttles: ThrottlesService,
   ) {}
 
-  /** Checks email and password (throttled per email and per IP) and opens a session. */
-  async login(email: unknown, password: unknown, ip: string): Promise<{ user: User; session: Session }> {
+  /**
+   * Checks email and password (throttled per email and per IP) and opens a session. `admit` runs
+   * after the credentials passed and before the session exists, and may refuse by throwing (the
+   * e-mail verification gate, docs/api.md).
+   */
+  async login(email: unknown, password: unknown, ip: string, admit?: (user: User) => Promise<void>): Promise<{ user: User; session: Session }> {
     if (typeof email !== 'string' || !email.trim()) throw new DomainError('validation', 'required', 'This field is required.', 'email');
     if (typeof password !== 'string' || !password) throw new DomainError('validation', 'required', 'This field is required.', 'password');
     const normalized = email.trim().toLowerCase();
@@ -38,6 +42,7 @@ export class AuthService {
     // password), so the answer's timing does not tell which emails have accounts.
     const passwordOk = await verifyPassword(user?.password ?? null, password);
     if (!user || !user.isActive || !passwordOk) throw invalidCredentials();
+    if (admit) await admit(user);
     return { user, session: await this.sessions.create(user.id) };
   }
 

@@ -16,3 +16,13 @@ export { assertFreshlyAuthenticated, assertRecentlyAuthenticated, freshReauthExp
 export { PersonalApiKey } from './personal-api-key.entity.js';
 export { generateApiKeyValue, hashApiKeyValue } from './api-key-value.js';
 export type { AuthContext } from './auth-context.js';
+export { PasskeyCredential } from './passkeys/passkey-credential.entity.js';
+export {
+  PasskeysService,
+  DEFAULT_PASSKEY_LABEL,
+  MAX_PASSKEY_LABEL,
+  type AssertionInput,
+  type RegistrationInput,
+  type RequestOptions,
+} from './passkeys/passkeys.service.js';
+export { WEBAUTHN_TIMEOUT_MS } from './passkeys/webauthn-challenges.js';

@@ -5,11 +5,21 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { throttled } from '#libs/core';
 import { REDIS } from '#libs/redis';
 
-/** Per-minute budgets (SPEC §1.1, §1.5); counters live in Redis so they hold across replicas. */
+const MINUTE = 60;
+const DAY = 24 * 3600;
+
+/**
+ * Budgets (points per `durationS`; docs/api.md, Throttles); counters live in Redis so they hold
+ * across replicas. Keys built from client input are hashed by the caller.
+ */
 const BUDGETS = {
-  loginPerEmail: 10,
-  loginPerIp: 30,
-  passwordPerUser: 5,
+  loginPerEmail: { points: 10, durationS: MINUTE },
+  loginPerIp: { points: 30, durationS: MINUTE },
+  passwordPerUser: { points: 5, durationS: MINUTE },
+  passwordResetPerEmail: { points: 6, durationS: DAY },
+  emailVerificationRequest: { points: 6, durationS: DAY },
+  verifyEmailPerUuid: { points: 6, durationS: 20 * MINUTE },
+  verifyEmailPerIp: { points: 30, durationS: 60 * MINUTE },
 } as const;
 export type ThrottleBucket = keyof typeof BUDGETS;
 
@@ -19,12 +29,10 @@ export class ThrottlesService {
 
   constructor(@Inject(REDIS) redis: Redis) {
     const limiter = (bucket: ThrottleBucket) =>
-      new RateLimiterRedis({ storeClient: redis, keyPrefix: `throttle:${bucket}`, points: BUDGETS[bucket], duration: 60 });
-    this.limiters = {
-      loginPerEmail: limiter('loginPerEmail'),
-      loginPerIp: limiter('loginPerIp'),
-      passwordPerUser: limiter('passwordPerUser'),
-    };
+      new RateLimiterRedis({ storeClient: redis, keyPrefix: `throttle:${bucket}`, points: BUDGETS[bucket].points, duration: BUDGETS[bucket].durationS });
+    this.limiters = Object.fromEntries(
+      (Object.keys(BUDGETS) as ThrottleBucket[]).map((bucket) => [bucket, limiter(bucket)]),
+    ) as Record<ThrottleBucket, RateLimiterRedis>;
   }
 
   /**

@@ -3,6 +3,13 @@ import { z } from 'zod';
 
 const seconds = z.coerce.number().int().positive();
 const milliseconds = z.coerce.number().int().nonnegative();
+/** `true`/`1`/`yes`/`on` or `false`/`0`/`no`/`off` (any case); anything else is a config error. */
+const flag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', '1', 'yes', 'on', 'false', '0', 'no', 'off']))
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 const optionalText = z
   .string()
   .optional()
@@ -67,6 +74,13 @@ export const envSchema = z.object({
   /** How recent a re-authentication must be for identity changes (e-mail, 2FA off, passkey removal). */
   SESSION_FRESH_REAUTH_AGE_S: seconds.default(300),
 
+  /** The WebAuthn relying party: the passkeys' domain; default the hostname of FRONTEND_URL. */
+  WEBAUTHN_RP_ID: optionalText,
+  /** The origin passkey ceremonies must come from; default FRONTEND_URL's scheme, host and port. */
+  WEBAUTHN_ORIGIN: optionalText.pipe(z.url().optional()),
+  /** The name authenticators show for this site. */
+  WEBAUTHN_RP_NAME: z.string().min(1).default('PostHog'),
+
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_WEB_URL: z.url().default('https://github.com'),
   GITHUB_APP_ID: optionalText,
@@ -82,6 +96,31 @@ export const envSchema = z.object({
   GITHUB_BRANCHES_TTL_S: seconds.default(600),
   GITHUB_COLD_WAIT_MS: milliseconds.default(10000),
   GITHUB_REFRESH_WAIT_MS: milliseconds.default(15000),
+
+  /**
+   * SMTP (docs/operations.md). E-mail is available only when enabled and a host is set; without it
+   * e-mail changes are written at once, verification and reset answer `email_not_available`, and
+   * notices are skipped.
+   */
+  EMAIL_ENABLED: flag.default(true),
+  EMAIL_HOST: z.string().trim().default(''),
+  EMAIL_PORT: z.coerce.number().int().min(1).max(65535).default(25),
+  EMAIL_HOST_USER: z.string().default(''),
+  EMAIL_HOST_PASSWORD: z.string().default(''),
+  /** STARTTLS after connecting; `EMAIL_USE_SSL` is TLS from the first byte. Not both. */
+  EMAIL_USE_TLS: flag.default(false),
+  EMAIL_USE_SSL: flag.default(false),
+  /** The From address; empty falls back to `DEFAULT_FROM_EMAIL`, then `root@localhost`. */
+  EMAIL_DEFAULT_FROM: z.string().trim().default(''),
+  DEFAULT_FROM_EMAIL: z.string().trim().default(''),
+  EMAIL_REPLY_TO: z.string().trim().default(''),
+  /** Bounds the connection, the greeting and every SMTP command. */
+  EMAIL_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+  /** Lifetime of an e-mailed 6-digit code, and the wrong codes it tolerates. */
+  EMAIL_CODE_TTL_S: seconds.default(600),
+  EMAIL_CODE_MAX_ATTEMPTS: z.coerce.number().int().positive().default(5),
+  /** Lifetime of a password reset link. */
+  PASSWORD_RESET_TIMEOUT_S: seconds.default(86400),
 
   /** The api's Prometheus port (`GET /metrics`, never on PORT); unset or empty: no listener. */
   METRICS_PORT: optionalText.pipe(z.coerce.number<string | undefined>().int().min(0).max(65535).optional()),

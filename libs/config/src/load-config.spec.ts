@@ -88,4 +88,27 @@ describe('parseConfig (SPEC §7)', () => {
     expect(messageOf({ METRICS_PORT: '70000' })).toContain('  METRICS_PORT: ');
     expect(messageOf({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' })).toContain('  OTEL_EXPORTER_OTLP_ENDPOINT: ');
   });
+
+  it('reads the e-mail settings with their defaults (docs/operations.md); both TLS modes at once is an error', () => {
+    expect(parseConfig({})).toMatchObject({
+      EMAIL_ENABLED: true,
+      EMAIL_HOST: '',
+      EMAIL_PORT: 25,
+      EMAIL_HOST_USER: '',
+      EMAIL_HOST_PASSWORD: '',
+      EMAIL_USE_TLS: false,
+      EMAIL_USE_SSL: false,
+      EMAIL_DEFAULT_FROM: 'root@localhost',
+      EMAIL_REPLY_TO: '',
+      EMAIL_TIMEOUT_MS: 10000,
+      EMAIL_CODE_TTL_S: 600,
+      EMAIL_CODE_MAX_ATTEMPTS: 5,
+      PASSWORD_RESET_TIMEOUT_S: 86400,
+    });
+    expect(parseConfig({ DEFAULT_FROM_EMAIL: 'old@example.com' }).EMAIL_DEFAULT_FROM).toBe('old@example.com');
+    expect(parseConfig({ DEFAULT_FROM_EMAIL: 'old@example.com', EMAIL_DEFAULT_FROM: 'new@example.com' }).EMAIL_DEFAULT_FROM).toBe('new@example.com');
+    expect(parseConfig({ EMAIL_ENABLED: 'False', EMAIL_USE_TLS: '1' })).toMatchObject({ EMAIL_ENABLED: false, EMAIL_USE_TLS: true });
+    expect(messageOf({ EMAIL_ENABLED: 'maybe' })).toContain('  EMAIL_ENABLED: ');
+    expect(messageOf({ EMAIL_USE_TLS: 'true', EMAIL_USE_SSL: 'true' })).toContain('EMAIL_USE_TLS, EMAIL_USE_SSL');
+  });
 });

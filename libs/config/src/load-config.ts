@@ -21,8 +21,12 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (parsed.NODE_ENV === 'production' && !parsed.SECRET_KEY) {
     throw new ConfigError('Invalid configuration:\n  SECRET_KEY: required when NODE_ENV=production');
   }
+  if (parsed.EMAIL_USE_TLS && parsed.EMAIL_USE_SSL) {
+    throw new ConfigError('Invalid configuration:\n  EMAIL_USE_TLS, EMAIL_USE_SSL: set at most one (STARTTLS or implicit TLS)');
+  }
   return {
     ...parsed,
+    EMAIL_DEFAULT_FROM: parsed.EMAIL_DEFAULT_FROM || parsed.DEFAULT_FROM_EMAIL || 'root@localhost',
     SECRET_KEY: parsed.SECRET_KEY ?? DEVELOPMENT_SECRET_KEY,
     GITHUB_APP_PRIVATE_KEY: readPem(parsed.GITHUB_APP_PRIVATE_KEY),
   };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { In, type DataSource, type Repository } from 'typeorm';
+import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
 import { notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { Membership, MembershipLevel } from './membership.entity.js';
@@ -33,9 +33,7 @@ export class OrganizationsService {
     if (!trimmed) throw validationError('blank', 'This field may not be blank.', 'name');
     if (trimmed.length > 64) throw validationError('max_length', 'Ensure this field has no more than 64 characters.', 'name');
     return this.dataSource.transaction(async (tx) => {
-      const organization = await tx.save(
-        tx.create(Organization, { name: trimmed, slug: await this.uniqueSlug(trimmed) }),
-      );
+      const organization = await this.insertWithFreeSlug(tx, trimmed);
       const team = await tx.save(
         tx.create(Team, {
           organizationId: organization.id,
@@ -136,11 +134,28 @@ export class OrganizationsService {
     return this.memberships.findOneByOrFail({ organizationId, userId });
   }
 
-  private async uniqueSlug(name: string): Promise<string> {
+  /**
+   * Inserts the organization under its name's slug, or the one after the highest taken (`acme`, `acme-2`,
+   * `acme-3`, …; docs/api.md).
+   * `ON CONFLICT DO NOTHING` waits for a concurrent insert of the same slug and then moves on to the
+   * next one instead of failing, so parallel creates with one name all succeed without aborting the
+   * transaction.
+   */
+  private async insertWithFreeSlug(tx: EntityManager, name: string): Promise<Organization> {
     const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'org';
-    for (let attempt = 0; ; attempt++) {
-      const slug = attempt === 0 ? base : `${base}-${randomBytes(3).toString('hex')}`;
-      if (!(await this.organizations.existsBy({ slug }))) return slug;
+    // The base has only [a-z0-9-], so it is safe inside the pattern.
+    const [{ highest }] = (await tx.query(
+      `SELECT max(CASE WHEN slug = $1 THEN 1 ELSE substring(slug FROM length($1) + 2)::bigint END) AS highest
+       FROM organizations WHERE slug = $1 OR slug ~ ('^' || $1 || '-[0-9]{1,6}$')`,
+      [base],
+    )) as [{ highest: string | null }];
+    for (let n = highest === null ? 1 : Number(highest) + 1; ; n++) {
+      const slug = n === 1 ? base : `${base}-${n}`;
+      const rows = (await tx.query(
+        'INSERT INTO organizations (name, slug) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING RETURNING id',
+        [name, slug],
+      )) as { id: string }[];
+      if (rows.length === 1) return tx.findOneByOrFail(Organization, { id: rows[0].id });
     }
   }
 }

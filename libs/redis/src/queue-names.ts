@@ -5,6 +5,8 @@
 export const QueueName = {
   /** GitHub repository and branch caches: refreshes, the stale sweep and webhook events. */
   Github: 'github',
+  /** Outgoing e-mail (one job per message and recipient). */
+  Mail: 'mail',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -15,6 +17,23 @@ export const GithubJob = {
   HandleWebhook: 'github.handle-webhook',
 } as const;
 export type GithubJob = (typeof GithubJob)[keyof typeof GithubJob];
+
+export const MailJob = {
+  Send: 'mail.send',
+} as const;
+export type MailJob = (typeof MailJob)[keyof typeof MailJob];
+
+/** One message to one recipient; the worker renders `template` with `params` (libs/mail). */
+export interface SendMailData {
+  to: string;
+  template: string;
+  params: Record<string, string>;
+}
+
+/** Each mail job's payload, by job name: producers and the processor share this one map. */
+export interface MailJobData {
+  [MailJob.Send]: SendMailData;
+}
 
 /** Ids of BullMQ job schedulers (repeatable jobs); persisted like the names above. */
 export const SchedulerId = {

@@ -11,6 +11,8 @@ export {
   noAccountNotices,
   noDeletionCleanup,
   noGithubLogin,
+  noTwoFactor,
+  TwoFactorLookup,
   type AccountNotice,
 } from './user-extensions.js';
 export { ROLES_AT_ORGANIZATION, SHORTCUT_POSITIONS, THEME_MODES, TOOLBAR_MODES, type RoleAtOrganization } from './user-choices.js';

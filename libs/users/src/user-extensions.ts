@@ -30,4 +30,14 @@ export abstract class AccountNotifier {
   abstract notify(userId: number, notice: AccountNotice): Promise<void>;
 }
 
+/**
+ * Whether the user has a second factor, so a `verify_email` login answers `requires_2fa` instead
+ * of opening a session. The 2FA lib provides the real one; until then nobody has one.
+ */
+export abstract class TwoFactorLookup {
+  abstract isEnabled(userId: number): Promise<boolean>;
+}
+
+export const noTwoFactor: TwoFactorLookup = { isEnabled: async () => false };
+
 export const noAccountNotices: AccountNotifier = { notify: async () => undefined };

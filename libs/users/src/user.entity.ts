@@ -88,6 +88,10 @@ export class User {
   @Column({ name: 'hide_mcp_hints', type: 'boolean', default: false })
   hideMcpHints!: boolean;
 
+  /** Password reset tokens are bound to it (libs/mail); null when no reset is pending. */
+  @Column({ name: 'requested_password_reset_at', type: 'timestamptz', nullable: true })
+  requestedPasswordResetAt!: Date | null;
+
   @Column({ name: 'credentials_reviewed_at', type: 'timestamptz', nullable: true })
   credentialsReviewedAt!: Date | null;
 }

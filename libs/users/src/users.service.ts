@@ -6,6 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { hashPassword } from './passwords.js';
+import { NOTIFICATION_MAP_KEYS } from './validation/notification-settings-update.js';
 import { User } from './user.entity.js';
 
 /** Filters of the user list (SPEC §2.1); `onlyId` narrows it to one user (non-staff callers). */
@@ -30,6 +31,8 @@ export interface NewUser {
   firstName?: string;
   lastName?: string;
   isStaff?: boolean;
+  /** null (the default) is a legacy account, treated as verified. */
+  isEmailVerified?: boolean | null;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -68,6 +71,7 @@ export class UsersService {
       firstName: input.firstName ?? '',
       lastName: input.lastName ?? '',
       isStaff: input.isStaff ?? false,
+      isEmailVerified: input.isEmailVerified ?? null,
       distinctId: randomUUID(),
     });
     const saved = await this.users.save(user);
@@ -118,10 +122,12 @@ export class UsersService {
    * Persists `changes`; a concurrent request that took the same email in the meantime is reported
    * as the same `unique` error the validation gives.
    */
-  async applyUpdate(user: User, changes: Partial<User>): Promise<User> {
-    if (Object.keys(changes).length === 0) return user;
+  async applyUpdate(user: User, changes: Partial<User>, notificationSettings: Record<string, unknown> | null = null): Promise<User> {
+    if (Object.keys(changes).length === 0 && notificationSettings === null) return user;
     try {
-      return await this.update(user, changes);
+      if (Object.keys(changes).length > 0) await this.update(user, changes);
+      if (notificationSettings !== null) await this.mergeNotificationSettings(user, notificationSettings);
+      return user;
     } catch (error) {
       const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
       if (driverError?.code === '23505' && driverError.constraint === 'users_email_lower_key') {
@@ -129,6 +135,27 @@ export class UsersService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Merges a validated partial `notification_settings` update into the stored one in a single
+   * UPDATE, so that concurrent PATCHes never overwrite each other's keys (docs/api.md): top-level
+   * keys are replaced, the `{id: bool}` maps are merged id by id.
+   */
+  async mergeNotificationSettings(user: User, update: Record<string, unknown>): Promise<void> {
+    const rows = (await this.users.query(
+      `UPDATE users u SET partial_notification_settings =
+         COALESCE(u.partial_notification_settings, '{}'::jsonb) || $2::jsonb || (
+           SELECT COALESCE(jsonb_object_agg(e.key,
+             CASE WHEN jsonb_typeof(u.partial_notification_settings -> e.key) = 'object'
+                  THEN (u.partial_notification_settings -> e.key) || e.value ELSE e.value END), '{}'::jsonb)
+           FROM jsonb_each($2::jsonb) AS e(key, value)
+           WHERE e.key = ANY($3::text[]) AND jsonb_typeof(e.value) = 'object')
+       WHERE u.id = $1 RETURNING u.partial_notification_settings AS settings`,
+      [user.id, JSON.stringify(update), [...NOTIFICATION_MAP_KEYS]],
+    )) as [[{ settings: Record<string, unknown> }], number] | [{ settings: Record<string, unknown> }];
+    const returned = Array.isArray(rows[0]) ? rows[0][0] : rows[0];
+    if (returned) user.partialNotificationSettings = returned.settings;
   }
 
   /** Saves the current organization/team of several users in one statement. */

@@ -28,13 +28,22 @@ describe('CLI (SPEC §7)', () => {
   const count = async (table: string) => Number((await t.dataSource.query(`SELECT count(*) AS n FROM ${table}`))[0].n);
 
   describe('users:create', () => {
-    it('creates a user who can log in, and prints {id, uuid, email, is_staff}', async () => {
+    it('creates a verified user who can log in, and prints {id, uuid, email, is_staff, is_email_verified}', async () => {
       const { code, last } = await cli('users:create', '--email', 'Ada@Example.com', '--password', DEFAULT_PASSWORD, '--staff', '--first-name', 'Ada', '--last-name', 'Lovelace');
       expect(code).toBe(0);
-      const [row] = await t.dataSource.query('SELECT id, uuid, email, is_staff, first_name, last_name FROM users');
-      expect(last).toEqual({ id: row.id, uuid: row.uuid, email: 'ada@example.com', is_staff: true });
+      const [row] = await t.dataSource.query('SELECT id, uuid, email, is_staff, first_name, last_name, is_email_verified FROM users');
+      expect(last).toEqual({ id: row.id, uuid: row.uuid, email: 'ada@example.com', is_staff: true, is_email_verified: true });
+      expect(row.is_email_verified).toBe(true);
       expect(row).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace' });
       await t.http().post('/api/login').send({ email: 'ada@example.com', password: DEFAULT_PASSWORD }).expect(200);
+    });
+
+    it('--unverified makes an account that must verify its address (is_email_verified false)', async () => {
+      const { code, last } = await cli('users:create', '--email', 'eve@example.com', '--password', DEFAULT_PASSWORD, '--unverified');
+      expect(code).toBe(0);
+      expect(last).toMatchObject({ email: 'eve@example.com', is_email_verified: false });
+      const [row] = await t.dataSource.query('SELECT is_email_verified FROM users');
+      expect(row.is_email_verified).toBe(false);
     });
 
     it('makes a non-staff user by default', async () => {

@@ -60,6 +60,20 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'POST /api/logout': SESSION,
   'POST /api/reauth': SESSION,
   'GET /api/csrf': SESSION,
+  // Passkeys (§11 Part B, §14): management is session only; the discoverable login is public.
+  'POST /api/webauthn/register/begin': SESSION,
+  'POST /api/webauthn/register/complete': SESSION,
+  'GET /api/webauthn/credentials': SESSION,
+  'POST /api/webauthn/credentials/:p/verify': SESSION,
+  'POST /api/webauthn/credentials/:p/verify_complete': SESSION,
+  'PATCH /api/webauthn/credentials/:p': SESSION,
+  'DELETE /api/webauthn/credentials/:p': SESSION,
+  'POST /api/webauthn/login/begin': PUBLIC,
+  'POST /api/webauthn/login/complete': PUBLIC,
+  // E-mail flows (§12): public; the e-mail change cancel is session only.
+  'POST /api/reset': PUBLIC,
+  'GET /api/reset/:p': PUBLIC,
+  'POST /api/reset/:p': PUBLIC,
   // Operations (§7)
   'GET /api/health': PUBLIC,
   'GET /api/ready': PUBLIC,

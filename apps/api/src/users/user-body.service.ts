@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKeysService, sensitiveSessionExpiresAt, type AuthContext } from '#libs/auth';
+import { ApiKeysService, PasskeysService, sensitiveSessionExpiresAt, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { OrganizationsService, type MembershipWithOrganization, type Team } from '#libs/organizations';
 import { effectiveNotificationSettings, UsersService, type CurrentSelection, type User } from '#libs/users';
@@ -17,6 +17,7 @@ export class UserBodyService {
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
     private readonly apiKeys: ApiKeysService,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   async present(user: User, auth: AuthContext): Promise<UserBody> {
@@ -28,9 +29,10 @@ export class UserBodyService {
     if (users.length === 0) return [];
     const ids = users.map((u) => u.id);
     const unreviewed = users.filter((u) => !u.credentialsReviewedAt).map((u) => u.id);
-    const [memberships, keyCounts] = await Promise.all([
+    const [memberships, keyCounts, passkeyCounts] = await Promise.all([
       this.organizations.membershipsOfUsers(ids),
       this.apiKeys.countForUsers(unreviewed),
+      this.passkeys.countsForUsers(ids),
     ]);
     // The teams of every organization the users belong to cover both `organization.teams` and the
     // backfill; current teams are added by id in case one sits outside those organizations.
@@ -56,6 +58,7 @@ export class UserBodyService {
         currentTeams: current ? (teamsByOrganization.get(current.organizationId) ?? []) : [],
         team,
         keyCount: keyCounts.get(user.id) ?? 0,
+        passkeys: passkeyCounts.get(user.id) ?? { total: 0, verified: 0 },
       });
     });
   }
@@ -90,6 +93,8 @@ interface Related {
   currentTeams: Team[];
   team: Team | null;
   keyCount: number;
+  /** Every passkey (credential review) and the verified ones (2FA). */
+  passkeys: { total: number; verified: number };
 }
 
 function presentUser(user: User, related: Related): UserBody {
@@ -119,7 +124,8 @@ function presentUser(user: User, related: Related): UserBody {
       membership_level: m.level,
     })),
     events_column_config: user.eventsColumnConfig,
-    is_2fa_enabled: false,
+    // Passkey 2FA is effective only with the flag and at least one verified passkey (docs/api.md "Passkeys").
+    is_2fa_enabled: Boolean(user.passkeysEnabledFor2fa) && related.passkeys.verified > 0,
     has_seen_product_intro_for: user.hasSeenProductIntroFor,
     theme_mode: user.themeMode,
     hedgehog_config: user.hedgehogConfig,
@@ -128,7 +134,7 @@ function presentUser(user: User, related: Related): UserBody {
     role_at_organization: user.roleAtOrganization,
     passkeys_enabled_for_2fa: user.passkeysEnabledFor2fa,
     hide_mcp_hints: user.hideMcpHints,
-    requires_credential_review: !user.credentialsReviewedAt && related.keyCount > 0,
+    requires_credential_review: !user.credentialsReviewedAt && (related.keyCount > 0 || related.passkeys.total > 0),
   };
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { assertRecentlyAuthenticated, SessionsService, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { permissionDenied } from '#libs/core';
-import { hashPassword, UsersService, type User } from '#libs/users';
+import { AccountNotifier, hashPassword, UsersService, type User } from '#libs/users';
 import { bodyObject } from '../http/parse-body.js';
 import { touchesSensitiveField } from './user-update-body.js';
 import { UserUpdateValidator } from './user-update.validator.js';
@@ -17,6 +17,7 @@ export class UserUpdateService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly validator: UserUpdateValidator,
+    private readonly notifier: AccountNotifier,
   ) {}
 
   async update(auth: AuthContext, target: User, rawBody: unknown): Promise<User> {
@@ -26,13 +27,16 @@ export class UserUpdateService {
       throw permissionDenied(IDENTITY_VIA_KEY);
     }
     if (touchesSensitiveField(body)) assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
-    const { changes, newPassword } = await this.validator.validate(auth, target, body);
+    const { changes, newPassword, notificationSettings } = await this.validator.validate(auth, target, body);
     if (newPassword !== null) changes.password = await hashPassword(newPassword);
-    const updated = await this.users.applyUpdate(target, changes);
-    if (newPassword !== null) {
-      // The session that changed the password stays; every other session of the user ends.
+    const enablesPasskey2fa = changes.passkeysEnabledFor2fa === true && !target.passkeysEnabledFor2fa;
+    const updated = await this.users.applyUpdate(target, changes, notificationSettings);
+    if (newPassword !== null || enablesPasskey2fa) {
+      // A new password or a new second factor: the session that made the change stays, every other
+      // session of the user ends (a session opened without the second factor must not outlive it).
       const keep = auth.via === 'session' && auth.user.id === target.id ? auth.session.id : null;
       await this.sessions.revokeOthers(target.id, keep);
+      await this.notifier.notify(target.id, 'password_changed');
     }
     return updated;
   }

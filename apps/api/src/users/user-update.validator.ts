@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { AuthContext } from '#libs/auth';
+import { PasskeysService, type AuthContext } from '#libs/auth';
 import { permissionDenied, validationError } from '#libs/core';
 import { OrganizationsService } from '#libs/organizations';
 import {
   assertStrongPassword,
   describeValue,
-  mergeNotificationSettings,
   normalizeEmailAddress,
   readBoolean,
   readChoice,
@@ -28,6 +27,8 @@ const MAX_INT4 = 2_147_483_647;
 export interface UpdatePlan {
   changes: Partial<User>;
   newPassword: string | null;
+  /** A validated partial `notification_settings` update, merged atomically on write. */
+  notificationSettings: Record<string, unknown> | null;
 }
 
 const doesNotExist = (value: unknown, attr: string) =>
@@ -42,11 +43,13 @@ export class UserUpdateValidator {
   constructor(
     private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
+    private readonly passkeys: PasskeysService,
   ) {}
 
   async validate(auth: AuthContext, target: User, body: Record<string, unknown>): Promise<UpdatePlan> {
     const has = (field: string) => Object.hasOwn(body, field);
     const changes: Partial<User> = {};
+    let notificationSettings: Record<string, unknown> | null = null;
     // A PermissionDenied in PostHog escapes field validation at once, before any 400.
     if (has('is_staff')) {
       if (!auth.user.isStaff) throw permissionDenied('You are not a staff user, contact your instance admin.');
@@ -56,10 +59,8 @@ export class UserUpdateValidator {
     if (has('last_name')) changes.lastName = validateDisplayName(body.last_name, 'last_name');
     if (has('email')) await this.email(target, body.email, changes);
     if (has('notification_settings')) {
-      changes.partialNotificationSettings = mergeNotificationSettings(
-        target.partialNotificationSettings,
-        validateNotificationSettings(body.notification_settings),
-      );
+      // Merged by the database at write time (UsersService.mergeNotificationSettings), never here.
+      notificationSettings = validateNotificationSettings(body.notification_settings);
     }
     if (has('anonymize_data')) changes.anonymizeData = readBoolean(body.anonymize_data, 'anonymize_data', true);
     if (has('allow_impersonation')) changes.allowImpersonation = readBoolean(body.allow_impersonation, 'allow_impersonation', true);
@@ -84,8 +85,8 @@ export class UserUpdateValidator {
     }
     if (has('passkeys_enabled_for_2fa')) {
       const enabled = readBoolean(body.passkeys_enabled_for_2fa, 'passkeys_enabled_for_2fa', true);
-      // This service has no passkeys, so 2FA by passkey can never be switched on.
-      if (enabled) {
+      // Only a verified passkey can be the second factor; `false` is always accepted.
+      if (enabled && (await this.passkeys.countVerified(target.id)) === 0) {
         throw validationError('no_passkeys', 'You must have at least one passkey set up before enabling passkeys for 2FA.', 'passkeys_enabled_for_2fa');
       }
       changes.passkeysEnabledFor2fa = enabled;
@@ -93,7 +94,7 @@ export class UserUpdateValidator {
     if (has('hide_mcp_hints')) changes.hideMcpHints = readBoolean(body.hide_mcp_hints, 'hide_mcp_hints', false)!;
     // Last: verifying the current password is the one expensive check.
     const newPassword = has('password') ? await this.password(target, body, changes) : null;
-    return { changes, newPassword };
+    return { changes, newPassword, notificationSettings };
   }
 
   /** A case-only change is no change; a new address must not belong to anyone else. */

@@ -6,6 +6,8 @@ export const usersCreateOptions = {
   email: { type: 'string' },
   password: { type: 'string' },
   staff: { type: 'boolean', default: false },
+  /** The account must verify its address (a code at login) before it can log in. */
+  unverified: { type: 'boolean', default: false },
   'first-name': { type: 'string' },
   'last-name': { type: 'string' },
 } as const;
@@ -20,8 +22,9 @@ export async function usersCreate(app: INestApplicationContext, values: Record<s
     email,
     password,
     isStaff: values.staff === true,
+    isEmailVerified: values.unverified !== true,
     firstName: (values['first-name'] as string | undefined) ?? '',
     lastName: (values['last-name'] as string | undefined) ?? '',
   });
-  return { id: user.id, uuid: user.uuid, email: user.email, is_staff: user.isStaff };
+  return { id: user.id, uuid: user.uuid, email: user.email, is_staff: user.isStaff, is_email_verified: user.isEmailVerified };
 }

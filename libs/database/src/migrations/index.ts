@@ -4,6 +4,8 @@ import { GithubIntegrations1764190000000 } from './1764190000000-GithubIntegrati
 import { ActiveUsersIndex1764200000000 } from './1764200000000-ActiveUsersIndex.js';
 import { PersonalApiKeyLifecycle1765400000000 } from './1765400000000-PersonalApiKeyLifecycle.js';
 import { GithubUserTokens1765400001000 } from './1765400001000-GithubUserTokens.js';
+import { PasskeyCredentials1765500000000 } from './1765500000000-PasskeyCredentials.js';
+import { PasswordReset1765500000000 } from './1765500000000-PasswordReset.js';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the build, the CLI and Jest see
@@ -16,4 +18,6 @@ export const migrations = [
   ActiveUsersIndex1764200000000,
   PersonalApiKeyLifecycle1765400000000,
   GithubUserTokens1765400001000,
+  PasskeyCredentials1765500000000,
+  PasswordReset1765500000000,
 ];

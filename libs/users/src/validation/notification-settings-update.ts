@@ -4,7 +4,7 @@ import { describeValue, pythonType } from './field-values.js';
 
 const ATTR = 'notification_settings';
 /** Settings holding `{id: disabled}` maps, merged key by key rather than replaced. */
-const MAP_KEYS = new Set(['project_weekly_digest_disabled', 'organization_member_join_email_disabled']);
+export const NOTIFICATION_MAP_KEYS: ReadonlySet<string> = new Set(['project_weekly_digest_disabled', 'organization_member_join_email_disabled']);
 const THRESHOLD_KEY = 'data_pipeline_error_threshold';
 const MAX_MAP_ENTRIES = 1000;
 const MAX_ID_LENGTH = 200;
@@ -17,7 +17,7 @@ export function validateNotificationSettings(value: unknown): Record<string, unk
   if (!isPlainObject(value)) throw invalid(`Expected a dictionary of items but got type "${pythonType(value)}".`);
   for (const [key, setting] of Object.entries(value)) {
     if (!Object.hasOwn(NOTIFICATION_DEFAULTS, key)) throw invalid(`Key ${key} is not valid as a key for notification settings`);
-    if (MAP_KEYS.has(key)) validateIdMap(key, setting);
+    if (NOTIFICATION_MAP_KEYS.has(key)) validateIdMap(key, setting);
     else if (key === THRESHOLD_KEY) validateThreshold(setting);
     else if (typeof setting !== 'boolean') {
       throw invalid(`${describeValue(setting)} is not a valid type for notification settings, should be <class 'bool'>`);
@@ -39,17 +39,4 @@ function validateIdMap(key: string, map: unknown): void {
 function validateThreshold(value: unknown): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid(`${THRESHOLD_KEY} must be a number between 0.0 and 1.0`);
   if (value < 0 || value > 1) throw invalid(`${THRESHOLD_KEY} must be between 0.0 and 1.0, got ${value}`);
-}
-
-/** The stored partial settings with a validated update merged in (id maps merged key by key). */
-export function mergeNotificationSettings(
-  stored: Record<string, unknown> | null,
-  update: Record<string, unknown>,
-): Record<string, unknown> {
-  const merged: Record<string, unknown> = { ...stored };
-  for (const [key, value] of Object.entries(update)) {
-    const previous = merged[key];
-    merged[key] = MAP_KEYS.has(key) && isPlainObject(previous) ? { ...previous, ...(value as object) } : value;
-  }
-  return merged;
 }
