@@ -12,6 +12,7 @@ import { Metrics } from '#libs/metrics';
 import { nameSpanByRoute, tracingStarted } from '#libs/tracing';
 import { JsonParseError } from './http/error-body.js';
 import { answerClientError, answerRouterError } from './http/framework-errors.js';
+import { badStringInRequest, INVALID_HOST_BODY, isValidHost, jsonNestsDeeperThan, MAX_JSON_DEPTH } from './http/hostile-input.js';
 import { RouteMethods } from './http/route-methods.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -81,6 +82,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
     reply.raw.setHeader('x-request-id', req.id);
     done();
   });
+  // Before any route: absolute links (pagination, redirects) are built from the host, so it must be
+  // one a URL can hold. Both the header and what trusted proxies say (docs/api.md).
+  fastify.addHook('onRequest', (req, reply, done) => {
+    const header = req.headers.host;
+    if ((header !== undefined && !isValidHost(header)) || (req.host !== header && !isValidHost(req.host))) {
+      reply.status(400).send(INVALID_HOST_BODY);
+      return;
+    }
+    done();
+  });
   if (config.METRICS_PORT !== undefined) {
     // Labelled by the matched route pattern (`/api/users/:uuid`), never the raw URL; Fastify already
     // times every reply, so the hook only reads the clock it keeps.
@@ -98,6 +109,16 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
   }
   const routeMethods = app.get(RouteMethods);
   fastify.addHook('onRoute', (route) => routeMethods.add(route.method, route.url));
+  // After parsing, before the guard and the handler: a NUL or a lone surrogate in any string is a 400
+  // whatever the route (docs/api.md, "Requests and errors").
+  fastify.addHook('preHandler', (req, reply, done) => {
+    const bad = badStringInRequest(req);
+    if (bad) {
+      reply.status(400).send(bad);
+      return;
+    }
+    done();
+  });
   fastify.decorateRequest('rawBody', undefined);
   fastify.decorateRequest('auth', undefined);
 
@@ -162,6 +183,7 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
 function parseJson(req: FastifyRequest, body: Buffer, done: (error: Error | null, body?: unknown) => void): void {
   req.rawBody = body;
   if (body.length === 0) return done(null, {});
+  if (jsonNestsDeeperThan(body)) return done(new JsonParseError(`JSON nested deeper than ${MAX_JSON_DEPTH} levels.`));
   try {
     done(null, secureJson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'ignore' }));
   } catch (error) {

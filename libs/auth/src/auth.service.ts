@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, validationError } from '#libs/core';
-import { UsersService, verifyPassword, type User } from '#libs/users';
+import { EMAIL_MAX, UsersService, verifyPassword, type User } from '#libs/users';
 import type { ApiKeySource, AuthContext } from './auth-context.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { SessionsService, type Session } from './sessions.service.js';
@@ -32,6 +32,9 @@ export class AuthService {
     if (typeof email !== 'string' || !email.trim()) throw new DomainError('validation', 'required', 'This field is required.', 'email');
     if (typeof password !== 'string' || !password) throw new DomainError('validation', 'required', 'This field is required.', 'password');
     const normalized = email.trim().toLowerCase();
+    // Refused before any lookup or throttle: no address is longer (RFC 5321), and an unbounded one
+    // would be hashed and looked up for nothing (docs/api.md, hostile input).
+    if (normalized.length > EMAIL_MAX) throw validationError('max_length', `Ensure this field has no more than ${EMAIL_MAX} characters.`, 'email');
     await this.throttles.consume('loginPerIp', ip);
     await this.throttles.consume('loginPerEmail', normalized);
     const user = await this.users.findByEmail(normalized);

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { throttled } from '#libs/core';
@@ -34,10 +35,14 @@ export class ThrottlesService {
     ) as Record<ThrottleBucket, RateLimiterRedis>;
   }
 
-  /** Counts one attempt; throws a `throttled` error (with the seconds to wait) past the budget. */
+  /**
+   * Counts one attempt; throws a `throttled` error (with the seconds to wait) past the budget. The
+   * key (an email, an address) is stored as its sha256, so client input never sizes a Redis key and
+   * no email sits in Redis in clear (docs/api.md, hostile input).
+   */
   async consume(bucket: ThrottleBucket, key: string): Promise<void> {
     try {
-      await this.limiters[bucket].consume(key);
+      await this.limiters[bucket].consume(createHash('sha256').update(key).digest('hex'));
     } catch (error) {
       if (error instanceof RateLimiterRes) throw throttled(Math.max(1, Math.ceil(error.msBeforeNext / 1000)));
       throw error;

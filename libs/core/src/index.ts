@@ -9,4 +9,5 @@ export {
   type DomainErrorKind,
 } from './domain-error.js';
 export type { Page, PageRequest } from './page.js';
+export { MAX_QUOTED_LENGTH, quotable } from './quote.js';
 export { SecretBox } from './secret-box.js';

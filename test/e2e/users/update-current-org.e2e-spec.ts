@@ -91,6 +91,6 @@ describe('PATCH /api/users/@me/: current organization and team (SPEC §2.3)', ()
     ['set_current_organization', '5d3c9f8e-0000-4000-8000-000000000000', 'Object with id=5d3c9f8e-0000-4000-8000-000000000000 does not exist.'],
     ['set_current_organization', 'not-a-uuid', 'Object with id=not-a-uuid does not exist.'],
     ['set_current_organization', 12, 'Object with id=12 does not exist.'],
-    ['set_current_organization', { id: 1 }, 'Object with id={"id":1} does not exist.'],
+    ['set_current_organization', { id: 1 }, 'Object with id=<dict> does not exist.'],
   ])('refuses %s %j as does_not_exist', (attr, value, detail) => refused({ [attr]: value }, 'does_not_exist', detail, attr));
 });

@@ -153,10 +153,18 @@ describe('PATCH /api/users/@me/: field rules (SPEC §2.3 step 3)', () => {
     });
 
     it('refuses what PostgreSQL cannot store instead of failing', async () => {
-      await refused({ hedgehog_config: { a: 'nul\u0000' } }, 'invalid_input', 'Null characters are not allowed.', 'hedgehog_config');
+      await refused({ hedgehog_config: { a: 'nul\u0000' } }, 'null_characters_not_allowed', 'Null characters are not allowed.', 'hedgehog_config');
       let deep: unknown = 1;
       for (let i = 0; i < 200; i++) deep = { d: deep };
-      await refused({ events_column_config: deep as object }, 'invalid_input', 'JSON nested deeper than 64 levels is not allowed.', 'events_column_config');
+      // Refused by the JSON parser itself (docs/api.md, "Requests and errors"), before any field rule.
+      const before = await snapshot(t, userId);
+      expectError(await client.patch('/api/users/@me/', { events_column_config: deep as object }), 400, {
+        type: 'invalid_request',
+        code: 'parse_error',
+        detail: 'JSON parse error - JSON nested deeper than 64 levels.',
+        attr: null,
+      });
+      expect(await snapshot(t, userId)).toEqual(before);
     });
 
     it('allows null for the nullable ones only', async () => {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { validationError } from '#libs/core';
+import { quotable, validationError } from '#libs/core';
 
 /** The request body as an object; anything else (a list, a string) is a 400. */
 export function bodyObject(body: unknown): Record<string, unknown> {
@@ -41,8 +41,11 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
     case 'too_small':
       if (issue.origin === 'string') throw validationError('blank', 'This field may not be blank.', attr);
       throw validationError('min_value', `Ensure this value is greater than or equal to ${issue.minimum}.`, attr);
-    case 'invalid_value':
-      throw validationError('invalid_choice', `${JSON.stringify(issue.input)} is not a valid choice.`, attr);
+    case 'invalid_value': {
+      // Quoted only when short (docs/api.md, "Errors"): a nested or huge value is never stringified.
+      const shown = quotable(issue.input);
+      throw validationError('invalid_choice', shown === undefined ? 'Not a valid choice.' : `${JSON.stringify(shown)} is not a valid choice.`, attr);
+    }
     default:
       throw validationError('invalid_input', issue.message, attr);
   }

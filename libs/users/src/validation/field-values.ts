@@ -1,8 +1,9 @@
-import { validationError } from '#libs/core';
+import { quotable, validationError } from '#libs/core';
 
 /** How DRF words a value's type in its messages, so our errors read like PostHog's. */
 export function describeValue(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  // A long string or a nested value is named by its type, never stringified (docs/api.md, "Errors").
+  return quotable(value) ?? `<${pythonType(value)}>`;
 }
 
 /** Python's class name of a JSON value, as PostHog's notification-settings messages print it. */
@@ -40,7 +41,9 @@ export function readChoice<T extends string>(value: unknown, attr: string, choic
     throw notNull(attr);
   }
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
-  throw validationError('invalid_choice', `"${describeValue(value)}" is not a valid choice.`, attr);
+  // Quoted only when short (docs/api.md, "Errors"): a nested or huge value is never stringified.
+  const shown = quotable(value);
+  throw validationError('invalid_choice', shown === undefined ? 'Not a valid choice.' : `"${shown}" is not a valid choice.`, attr);
 }
 
 /** A string field: `null` and non-strings refused with DRF's messages. */
