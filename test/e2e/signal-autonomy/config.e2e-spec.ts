@@ -6,6 +6,7 @@ import { autonomyUrl, bearer, ISO_TIMESTAMP, NOT_FOUND, storedConfigs } from './
 
 /** The 400 for a value outside P0..P4; `input` as the message shows it. */
 const choice = (attr: string, input: string) => ({ type: 'validation_error', code: 'invalid_choice', detail: `${input} is not a valid choice.`, attr });
+const notChoice = (attr: string) => ({ type: 'validation_error', code: 'invalid_choice', detail: 'Not a valid choice.', attr });
 
 describe('signal autonomy: reading, partial writes and deleting (SPEC §6)', () => {
   let t: TestApp;
@@ -132,10 +133,11 @@ describe('signal autonomy: reading, partial writes and deleting (SPEC §6)', () 
       ['a lower-case priority', { autostart_priority: 'p1' }, choice('autostart_priority', '"p1"')],
       ['an empty priority', { slack_notification_min_priority: '' }, choice('slack_notification_min_priority', '""')],
       ['a padded priority', { autostart_priority: ' P1' }, choice('autostart_priority', '" P1"')],
-      ['a numeric priority', { autostart_priority: 1 }, choice('autostart_priority', '1')],
-      ['a boolean priority', { autostart_priority: true }, choice('autostart_priority', 'true')],
-      ['a list priority', { slack_notification_min_priority: ['P1'] }, choice('slack_notification_min_priority', '["P1"]')],
-      ['an object priority', { autostart_priority: { p: 'P1' } }, choice('autostart_priority', '{"p":"P1"}')],
+      ['a numeric priority', { autostart_priority: 1 }, choice('autostart_priority', '"1"')],
+      ['a boolean priority', { autostart_priority: true }, choice('autostart_priority', '"true"')],
+      // A list or an object is never quoted (docs/api.md, "Errors").
+      ['a list priority', { slack_notification_min_priority: ['P1'] }, notChoice('slack_notification_min_priority')],
+      ['an object priority', { autostart_priority: { p: 'P1' } }, notChoice('autostart_priority')],
       [
         'a 256-character channel',
         { slack_notification_channel: 'c'.repeat(256) },
