@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { REDACT_PATHS, serializeError, serializeRequest } from './redaction.js';
+import { REDACT_PATHS, serializeError, serializeRequest, serializeResponse } from './redaction.js';
 import { assignRequestId } from './request-id.js';
 
 /**
@@ -31,7 +31,7 @@ export class LoggingModule {
                 base: { service },
                 genReqId: assignRequestId,
                 redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
-                serializers: { err: serializeError, req: serializeRequest },
+                serializers: { err: serializeError, req: serializeRequest, res: serializeResponse },
                 autoLogging: { ignore: (req: IncomingMessage) => req.url === '/api/health' },
               },
               // Synchronous writes to stdout cost ~0.5 ms of CPU per request under load (measured in

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { redactUrl, serializeError } from './redaction.js';
+import { redactHeaders, redactUrl, serializeError, serializeResponse } from './redaction.js';
 
 describe('log redaction', () => {
   it('replaces the values of credential query parameters, keeping the rest', () => {
@@ -9,6 +9,28 @@ describe('log redaction', () => {
     );
     expect(redactUrl('/api/users/?limit=5')).toBe('/api/users/?limit=5');
     expect(redactUrl('/api/health')).toBe('/api/health');
+    expect(redactUrl('/x?TOKEN=t&password=p#frag')).toBe('/x?TOKEN=%5BRedacted%5D&password=%5BRedacted%5D#frag');
+  });
+
+  it('redacts a URL nested in a query value (the login redirect of a callback without a session)', () => {
+    const callback = '/api/integrations/github/callback?installation_id=7&code=c0de-secret&state=st4te-secret';
+    const location = `http://app.test/login?next=${encodeURIComponent(callback)}`;
+    const redacted = redactUrl(location);
+    expect(redacted).not.toContain('c0de-secret');
+    expect(redacted).not.toContain('st4te-secret');
+    expect(new URL(redacted).searchParams.get('next')).toBe('/api/integrations/github/callback?installation_id=7&code=%5BRedacted%5D&state=%5BRedacted%5D');
+  });
+
+  it('redacts every logged header that holds a URL, and a response\'s location', () => {
+    expect(redactHeaders({ referer: 'http://a.test/cb?code=abc&x=1', 'content-length': 3, accept: 'text/html' })).toEqual({
+      referer: 'http://a.test/cb?code=%5BRedacted%5D&x=1',
+      'content-length': 3,
+      accept: 'text/html',
+    });
+    expect(serializeResponse({ statusCode: 302, headers: { location: '/login?next=%2Fcb%3Fstate%3Dsecret' } })).toEqual({
+      statusCode: 302,
+      headers: { location: '/login?next=%2Fcb%3Fstate%3D%255BRedacted%255D' },
+    });
   });
 
   it('keeps an error kind, message, code and stack, never its SQL, parameters or row detail', () => {

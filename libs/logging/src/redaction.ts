@@ -6,36 +6,65 @@ import type { IncomingMessage } from 'node:http';
  * parts of an error that echo data (SQL, its parameters, PostgreSQL's "Failing row contains …" or
  * "Key (...)=(...)" detail) — a 500's log line keeps the error's kind, message, code and stack only.
  */
+/** Field names whose values are credentials, wherever they appear: in a logged object or a URL's query. */
+const SECRET_FIELDS = ['password', 'current_password', 'new_password', 'personal_api_key', 'value', 'secure_value', 'secureValue', 'token', 'csrftoken', 'parameters', 'detail', 'access_token', 'refresh_token', 'client_secret', 'secret'];
+
 export const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-csrftoken"]',
   'res.headers["set-cookie"]',
-  ...['password', 'current_password', 'new_password', 'personal_api_key', 'value', 'secure_value', 'secureValue', 'token', 'csrftoken', 'parameters', 'detail', 'access_token', 'refresh_token', 'client_secret', 'secret'].map(
-    (field) => `*.${field}`,
-  ),
+  ...SECRET_FIELDS.map((field) => `*.${field}`),
 ];
 
-const SECRET_QUERY_PARAMS = new Set(['personal_api_key', 'code', 'state', 'token', 'access_token', 'refresh_token']);
+/** Query parameters whose values never reach a log: the OAuth code and state, and every secret field above. */
+const SECRET_QUERY_PARAMS = new Set(['code', 'state', ...SECRET_FIELDS.map((f) => f.toLowerCase())]);
 
-/** The URL with the values of credential-carrying query parameters replaced. */
-export function redactUrl(url: string): string {
+/**
+ * The URL (absolute, or a path with its query) with the values of credential-carrying query
+ * parameters replaced. A parameter whose value is itself a URL (the login redirect's `next`) is
+ * redacted the same way, so a code cannot hide one level down.
+ */
+export function redactUrl(url: string, depth = 0): string {
   const q = url.indexOf('?');
-  if (q === -1) return url;
-  const params = new URLSearchParams(url.slice(q + 1));
+  if (q === -1 || depth > 3) return url;
+  const hash = url.indexOf('#', q);
+  const query = hash === -1 ? url.slice(q + 1) : url.slice(q + 1, hash);
+  const params = new URLSearchParams(query);
   let changed = false;
-  for (const name of new Set(params.keys())) {
-    if (SECRET_QUERY_PARAMS.has(name.toLowerCase())) {
-      params.set(name, '[Redacted]');
-      changed = true;
-    }
+  const redacted = new URLSearchParams();
+  for (const [name, value] of params) {
+    let next = value;
+    if (SECRET_QUERY_PARAMS.has(name.toLowerCase())) next = '[Redacted]';
+    else if (value.includes('?')) next = redactUrl(value, depth + 1);
+    if (next !== value) changed = true;
+    redacted.append(name, next);
   }
-  return changed ? `${url.slice(0, q)}?${params.toString()}` : url;
+  if (!changed) return url;
+  return `${url.slice(0, q)}?${redacted.toString()}${hash === -1 ? '' : url.slice(hash)}`;
 }
 
-/** What is logged of a request: its id, method, redacted URL and headers (redacted by path). */
+type Headers = Record<string, string | string[] | number | undefined>;
+
+/** Every header value that can hold a URL with a query (Location, Referer, …), redacted like the request URL. */
+export function redactHeaders(headers: Headers | undefined): Headers {
+  const out: Headers = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value === 'string') out[name] = value.includes('?') ? redactUrl(value) : value;
+    else if (Array.isArray(value)) out[name] = value.map((v) => (v.includes('?') ? redactUrl(v) : v));
+    else out[name] = value;
+  }
+  return out;
+}
+
+/** What is logged of a request: its id, method, redacted URL and headers (redacted by path and by URL). */
 export function serializeRequest(req: { id?: unknown; method?: string; url?: string; headers?: IncomingMessage['headers'] }) {
-  return { id: req.id, method: req.method, url: redactUrl(req.url ?? ''), headers: { ...req.headers } };
+  return { id: req.id, method: req.method, url: redactUrl(req.url ?? ''), headers: redactHeaders(req.headers) };
+}
+
+/** What is logged of a response: its status and headers, a redirect's `location` redacted like a request URL. */
+export function serializeResponse(res: { statusCode?: number; headers?: Headers }) {
+  return { statusCode: res.statusCode, headers: redactHeaders(res.headers) };
 }
 
 /**

@@ -17,13 +17,14 @@ class Capture extends Writable {
   }
 }
 
-describe('secrets in the api log', () => {
+describe('secrets in the api and worker logs', () => {
   const capture = new Capture();
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness({
       config: { LOG_LEVEL: 'trace' },
       customize: (b) => b.overrideProvider(LOG_STREAM).useValue(capture),
+      customizeWorker: (b) => b.overrideProvider(LOG_STREAM).useValue(capture),
     });
   }, 60_000);
   afterAll(() => h?.close());
@@ -75,12 +76,17 @@ describe('secrets in the api log', () => {
     const { code } = h.gh.addUser({ login: `octo-${iid}`, installations: [iid] });
     const start = await t.http().post('/api/users/@me/integrations/github/start/').set('Authorization', `Bearer ${value}`).expect(200);
     const state = new URL(start.body.install_url).searchParams.get('state')!;
+    const callbackQuery = new URLSearchParams({ installation_id: String(iid), setup_action: 'install', code, state });
+    // Reached without a session, the callback sends the browser to log in first, carrying its own
+    // query (code and state) in `next`: the logged response's location must not carry them.
+    const detour = await t.http().get(`/api/integrations/github/callback?${callbackQuery}`).expect(302);
+    expect(detour.headers.location).toContain(encodeURIComponent(`code=${code}`));
     // The callback belongs to the browser session of the user who started the flow.
     const linker = await login(t.app, user.email, newPassword);
     secrets.push(linker.sessionId, linker.csrfToken);
     const callback = await t
       .http()
-      .get(`/api/integrations/github/callback?${new URLSearchParams({ installation_id: String(iid), setup_action: 'install', code, state })}`)
+      .get(`/api/integrations/github/callback?${callbackQuery}`)
       .set('Cookie', `sessionid=${linker.sessionId}`)
       .expect(302);
     expect(callback.headers.location).toContain('github_link_success');
@@ -91,13 +97,19 @@ describe('secrets in the api log', () => {
     for (const row of await t.dataSource.query('SELECT password FROM users WHERE password IS NOT NULL')) secrets.push(row.password);
     for (const row of await t.dataSource.query('SELECT secure_value FROM personal_api_keys')) secrets.push(row.secure_value);
 
-    await new Promise((resolve) => setImmediate(resolve));
+    // A refresh runs on the worker (its GitHub calls use the installation token): wait for its line.
+    await t.http().post(`/api/users/@me/integrations/github/${iid}/repos/refresh/`).set('Authorization', `Bearer ${value}`).expect(200);
+    const deadline = Date.now() + 10_000;
+    // (nestjs-pino's root logger is per process: in-process, the worker's lines carry the api's service tag.)
+    while (!capture.text().includes('"msg":"job completed"') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
     const log = capture.text();
     // The capture works: the 500s and the requests were logged.
     expect(log).toContain('unhandled error');
     expect(log).toContain('/api/integrations/github/callback');
     expect(log).toContain('log_probe_users');
     expect(log).toContain('personal_api_key=%5BRedacted%5D');
+    expect(log).toContain('"location":"http://frontend.test/login?next=');
+    expect(log).toContain('"msg":"job completed"');
     const leaked = secrets.filter((s) => s.length >= 8 && log.includes(s));
     expect(leaked).toEqual([]);
     expect(log).not.toMatch(/\$argon2id\$/);

@@ -28,6 +28,8 @@ export interface HarnessOptions {
   schedule?: boolean;
   /** Extra overrides on the API's testing module. */
   customize?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  /** Extra overrides on the in-process worker's testing module. */
+  customizeWorker?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
 }
 
 /** The fake GitHub, the API wired to it, and an in-process worker on the same Redis/PostgreSQL. */
@@ -44,12 +46,9 @@ export async function startGithubHarness(options: HarnessOptions = {}): Promise<
     },
     customize: (b) => (options.customize ?? ((x) => x))(b.overrideProvider(GITHUB_TUNING).useValue(tuning)),
   });
-  const worker = await Test.createTestingModule({ imports: [WorkerModule] })
-    .overrideProvider(APP_CONFIG)
-    .useValue(t.config)
-    .overrideProvider(GITHUB_TUNING)
-    .useValue(tuning)
-    .compile();
+  const worker = await (options.customizeWorker ?? ((x) => x))(
+    Test.createTestingModule({ imports: [WorkerModule] }).overrideProvider(APP_CONFIG).useValue(t.config).overrideProvider(GITHUB_TUNING).useValue(tuning),
+  ).compile();
   await worker.init();
   const queue = worker.get<Queue>(getQueueToken(QueueName.Github));
   if (!options.schedule) await queue.removeJobScheduler(SchedulerId.GithubSweepStale);
