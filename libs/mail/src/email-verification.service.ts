@@ -9,6 +9,9 @@ import { isUuid, UsersService, type User } from '#libs/users';
 import { hmacKey, sameHex, sha256 } from './hashing.js';
 import { Mailer } from './mailer.js';
 
+/** Deletes KEYS[1] only while it still holds ARGV[1]; 1 when deleted. */
+const DELETE_IF_UNCHANGED = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+
 /** The user's one live code: only its HMAC, the address it verifies (null: the account's own) and when it was issued. */
 interface StoredCode {
   mac: string;
@@ -114,8 +117,11 @@ export class EmailVerificationService {
     const user = typeof uuid === 'string' ? await this.users.findActiveByUuid(uuid) : null;
     if (!user || (user.isEmailVerified !== false && !user.pendingEmail)) throw invalidCode();
 
-    const attempts = Number((await this.redis.get(attemptsKey(user.id))) ?? 0);
-    if (attempts >= this.config.EMAIL_CODE_MAX_ATTEMPTS) {
+    // Each attempt takes its place in the counter before the code is compared (INCR is atomic), so
+    // parallel guesses cannot all read a count under the limit: at most EMAIL_CODE_MAX_ATTEMPTS codes
+    // are ever compared per issued code. The counter lives EMAIL_CODE_TTL_S from the last attempt.
+    const [[, attempts]] = (await this.redis.multi().incr(attemptsKey(user.id)).expire(attemptsKey(user.id), this.config.EMAIL_CODE_TTL_S).exec()) as [[Error | null, number], unknown];
+    if (attempts > this.config.EMAIL_CODE_MAX_ATTEMPTS) {
       throw validationError('too_many_attempts', 'Too many incorrect attempts. Try again later.', 'code');
     }
     const raw = await this.redis.get(codeKey(user.id));
@@ -125,13 +131,10 @@ export class EmailVerificationService {
       Date.now() - stored.issuedAt <= this.config.EMAIL_CODE_TTL_S * 1000 &&
       stored.target === (user.pendingEmail ?? null) &&
       sameHex(stored.mac, this.mac(`${user.id}|${stored.id}|${code}`));
-    if (!live) {
-      // Only wrong codes count; the counter lives 10 minutes from the last one.
-      await this.redis.multi().incr(attemptsKey(user.id)).expire(attemptsKey(user.id), this.config.EMAIL_CODE_TTL_S).exec();
-      throw invalidCode();
-    }
-    // Single use: whoever deletes the code first wins a race between two requests.
-    if ((await this.redis.del(codeKey(user.id))) === 0) throw invalidCode();
+    if (!live || raw === null) throw invalidCode();
+    // Single use: the code is deleted only if it is still the one just compared (a compare-and-delete
+    // in one script), so of two requests racing with it one wins, and a newer code is never taken.
+    if ((await this.redis.eval(DELETE_IF_UNCHANGED, 1, codeKey(user.id), raw)) !== 1) throw invalidCode();
     await this.redis.del(attemptsKey(user.id));
 
     const changes: Partial<User> = { isEmailVerified: true };

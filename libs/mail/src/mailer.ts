@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { MailJob, QueueName, type MailJobData } from '#libs/redis';
 import { isEmailAvailable } from './mail-settings.js';
@@ -34,20 +34,29 @@ export class Mailer {
    */
   async send<T extends MailTemplate>(template: T, to: string, params: MailTemplates[T], messageKey: string): Promise<boolean> {
     if (!this.available) return false;
-    const data: MailJobData[typeof MailJob.Send] = { to, template, params: params as Record<string, string> };
     const recipient = createHash('sha256').update(to.toLowerCase()).digest('hex').slice(0, 32);
+    return this.add(MailJob.Send, { to, template, params: params as Record<string, string> }, `${messageKey}.${recipient}`, template);
+  }
+
+  /** Queues a password reset request for the worker, which looks the address up (docs/api.md, Password reset). */
+  async requestPasswordReset(email: string): Promise<boolean> {
+    if (!this.available) return false;
+    return this.add(MailJob.PasswordReset, { email }, `password_reset_request.${randomUUID()}`, 'password reset request');
+  }
+
+  private async add<N extends MailJob>(name: N, data: MailJobData[N], jobId: string, what: string): Promise<boolean> {
     try {
-      await this.queue.add(MailJob.Send, data, {
-        jobId: `${messageKey}.${recipient}`,
+      await this.queue.add(name, data, {
+        jobId,
         attempts: MAIL_ATTEMPTS,
         backoff: { type: 'exponential', delay: MAIL_BACKOFF_MS },
-        // Jobs hold codes and links: gone once sent; failed ones kept a day for inspection.
+        // Jobs hold addresses, codes and links: gone once done; failed ones kept a day for inspection.
         removeOnComplete: true,
         removeOnFail: { age: 24 * 3600 },
       });
       return true;
     } catch (error) {
-      this.logger.error(`Could not queue a ${template} message: ${(error as Error).name}`);
+      this.logger.error(`Could not queue a ${what}: ${(error as Error).name}`);
       return false;
     }
   }

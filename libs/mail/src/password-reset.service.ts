@@ -7,6 +7,8 @@ import { hmacKey, sameHex, sha256 } from './hashing.js';
 import { Mailer } from './mailer.js';
 
 const invalidToken = () => validationError('invalid_token', 'This reset token is invalid or has expired.', 'token');
+/** The columns a token is bound to (`bound`): a write to any of them kills it. */
+const TOKEN_BOUND_COLUMNS = ['email', 'password', 'requestedPasswordResetAt'] as const;
 const required = (attr: string) => validationError('required', 'This field is required.', attr);
 
 /**
@@ -30,7 +32,11 @@ export class PasswordResetService {
     this.mac = hmacKey(config.SECRET_KEY, 'password-reset');
   }
 
-  /** `POST /api/reset/`: always quiet about whether the address has an account. */
+  /**
+   * `POST /api/reset/`: always quiet about whether the address has an account, in its answer and in
+   * its timing: every valid request does the same work (the throttle, then one queued job) and the
+   * worker looks the address up (`sendLink`).
+   */
   async request(rawEmail: unknown): Promise<void> {
     // Long addresses are refused before the throttle, so its keys stay bounded.
     if (typeof rawEmail === 'string' && rawEmail.trim().length > EMAIL_MAX) normalizeEmailAddress(rawEmail);
@@ -42,6 +48,11 @@ export class PasswordResetService {
     if (!this.mailer.available) {
       throw validationError('email_not_available', 'Cannot reset passwords because email is not configured for your instance. Please contact your administrator.', null);
     }
+    await this.mailer.requestPasswordReset(email);
+  }
+
+  /** The worker's half of a reset request: mails a link when the address belongs to an active account. */
+  async sendLink(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || !user.isActive) return;
     const requestedAt = new Date();
@@ -60,14 +71,19 @@ export class PasswordResetService {
     return user;
   }
 
-  /** `POST /api/reset/<uuid>/`: sets the password, ends every session and sends the notice. */
+  /**
+   * `POST /api/reset/<uuid>/`: sets the password, ends every session and sends the notice. The
+   * write is a compare-and-set on the state the token is bound to, so of concurrent uses of one
+   * token exactly one succeeds (its password is the one stored); the others get `invalid_token`.
+   */
   async complete(uuid: string, token: unknown, password: unknown): Promise<User> {
     const user = await this.check(uuid, token);
     if (password === undefined) throw required('password');
     if (typeof password !== 'string') throw validationError('invalid_input', 'Not a valid string.', 'password');
     if (!password) throw validationError('blank', 'This field may not be blank.', 'password');
     assertStrongPassword(password, user);
-    await this.users.update(user, { password: await hashPassword(password), requestedPasswordResetAt: null });
+    const written = await this.users.updateIfUnchanged(user, TOKEN_BOUND_COLUMNS, { password: await hashPassword(password), requestedPasswordResetAt: null });
+    if (!written) throw invalidToken();
     await this.sessions.revokeAll(user.id);
     await this.notifier.notify(user.id, 'password_changed');
     return user;

@@ -20,6 +20,8 @@ export type GithubJob = (typeof GithubJob)[keyof typeof GithubJob];
 
 export const MailJob = {
   Send: 'mail.send',
+  /** A password reset request: the worker looks the address up, so the api's answer takes the same time either way. */
+  PasswordReset: 'mail.password-reset',
 } as const;
 export type MailJob = (typeof MailJob)[keyof typeof MailJob];
 
@@ -33,6 +35,7 @@ export interface SendMailData {
 /** Each mail job's payload, by job name: producers and the processor share this one map. */
 export interface MailJobData {
   [MailJob.Send]: SendMailData;
+  [MailJob.PasswordReset]: { email: string };
 }
 
 /** Ids of BullMQ job schedulers (repeatable jobs); persisted like the names above. */

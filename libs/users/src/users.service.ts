@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { QueryFailedError, type Repository } from 'typeorm';
+import { IsNull, QueryFailedError, type FindOptionsWhere, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
@@ -82,6 +82,20 @@ export class UsersService {
   async update(user: User, changes: Partial<User>): Promise<User> {
     await this.users.update({ id: user.id }, changes as QueryDeepPartialEntity<User>);
     return Object.assign(user, changes);
+  }
+
+  /**
+   * Compare-and-set: writes `changes` only while the columns named in `unchanged` still hold the
+   * values `user` was read with, in one UPDATE. False (nothing written) when another write came
+   * first, so of concurrent callers holding the same read exactly one wins.
+   */
+  async updateIfUnchanged(user: User, unchanged: readonly (keyof User)[], changes: Partial<User>): Promise<boolean> {
+    const where: Record<string, unknown> = { id: user.id };
+    for (const column of unchanged) where[column] = user[column] ?? IsNull();
+    const result = await this.users.update(where as FindOptionsWhere<User>, changes as QueryDeepPartialEntity<User>);
+    if (!result.affected) return false;
+    Object.assign(user, changes);
+    return true;
   }
 
   /**

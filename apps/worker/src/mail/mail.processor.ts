@@ -1,12 +1,15 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { MailSender } from '#libs/mail';
+import { MailSender, PasswordResetService } from '#libs/mail';
 import { MailJob, QueueName, type MailJobData } from '#libs/redis';
 
 /** Runs the mail queue's jobs; rendering and SMTP live in #libs/mail. */
 @Processor(QueueName.Mail, { concurrency: 4 })
 export class MailProcessor extends WorkerHost {
-  constructor(private readonly sender: MailSender) {
+  constructor(
+    private readonly sender: MailSender,
+    private readonly resets: PasswordResetService,
+  ) {
     super();
   }
 
@@ -20,6 +23,9 @@ export class MailProcessor extends WorkerHost {
         if (outcome.kind === 'stop') throw new UnrecoverableError(outcome.reason);
         return { result: outcome.kind };
       }
+      case MailJob.PasswordReset:
+        await this.resets.sendLink((job.data as MailJobData[typeof MailJob.PasswordReset]).email);
+        return { result: 'done' };
       default: {
         const unknown: never = name;
         throw new UnrecoverableError(`Unknown mail job ${String(unknown)}`);
