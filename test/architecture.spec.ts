@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  * and BullMQ processors only in apps/worker.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const PLATFORM_LIBS = new Set(['config', 'core', 'database', 'redis', 'logging', 'metrics', 'tracing']);
+const PLATFORM_LIBS = new Set(['config', 'core', 'database', 'redis', 'logging', 'metrics', 'tracing', 'runtime']);
 
 type Sources = Map<string, string>;
 

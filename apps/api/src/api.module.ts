@@ -21,6 +21,7 @@ import { GithubConnectController } from './github/github-connect.controller.js';
 import { GithubReposController } from './github/github-repos.controller.js';
 import { GithubWebhookController } from './github/github-webhook.controller.js';
 import { IntegrationsController } from './github/integrations.controller.js';
+import { ProcessLifecycle } from '#libs/runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
@@ -68,6 +69,8 @@ import { UsersController } from './users/users.controller.js';
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
     RouteMethods,
+    // Readiness turns 503 from SIGTERM on (start.ts).
+    ProcessLifecycle,
     // GET /metrics on METRICS_PORT (off when unset).
     MetricsServer,
     UserBodyService,

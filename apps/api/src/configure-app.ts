@@ -9,6 +9,7 @@ import secureJson from 'secure-json-parse';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { requestIdFor } from '#libs/logging';
 import { Metrics } from '#libs/metrics';
+import { ProcessLifecycle } from '#libs/runtime';
 import { nameSpanByRoute, tracingStarted } from '#libs/tracing';
 import { JsonParseError } from './http/error-body.js';
 import { answerClientError, answerRouterError } from './http/framework-errors.js';
@@ -136,8 +137,12 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
 
   // No response of this API may be kept by a browser or proxy cache (docs/api.md): user bodies,
   // tokens and errors alike. Set when sending, so that every path (preflights, router 404s) has it.
+  // From SIGTERM on, every response closes its connection: a keep-alive client reconnects (to
+  // another replica) and the server can close as soon as the requests in flight are answered.
+  const lifecycle = app.get(ProcessLifecycle);
   fastify.addHook('onSend', (_req, reply, payload, done) => {
     reply.header('cache-control', 'no-store');
+    if (lifecycle.shuttingDown) reply.header('connection', 'close');
     done(null, payload);
   });
   if (config.CORS_ORIGINS.length > 0) {
@@ -156,8 +161,8 @@ export async function configureApp(app: NestFastifyApplication): Promise<NestFas
       strictPreflight: false,
     });
   }
+  // Signals are handled by the entry point (start.ts: graceful shutdown), not by Nest's hooks.
   app.setGlobalPrefix('api');
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(
     app,

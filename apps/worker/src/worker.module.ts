@@ -12,10 +12,11 @@ import { GithubSchedule } from './github/github-schedule.js';
 import { WorkerHealthServer } from './health-server.js';
 import { JobMetrics } from './job-metrics.js';
 import { MailProcessor } from './mail/mail.processor.js';
+import { workerOptionsProvider } from './worker-options.js';
 
 /** The job process: BullMQ processors and schedules live here and only here. */
 @Module({
   imports: [ConfigModule, LoggingModule.forService('worker'), DatabaseModule, RedisModule, QueueModule, GithubModule, MailModule, MetricsModule, DiscoveryModule],
-  providers: [GithubProcessor, MailProcessor, GithubSchedule, WorkerHealthServer, JobMetrics],
+  providers: [GithubProcessor, MailProcessor, workerOptionsProvider([GithubProcessor, MailProcessor]), GithubSchedule, WorkerHealthServer, JobMetrics],
 })
 export class WorkerModule {}

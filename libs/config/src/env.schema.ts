@@ -40,6 +40,19 @@ export const envSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/0'),
   /** Prefix of every BullMQ key, so several deployments can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default('bull'),
+  /**
+   * Crash recovery (docs/operations.md): a running job's lock lives this long and is renewed every
+   * half of it; every QUEUE_STALLED_INTERVAL_MS a worker moves jobs whose lock has expired back to
+   * waiting. A killed worker's job runs again within about their sum.
+   */
+  QUEUE_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(6000),
+  QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(3000),
+  /** On SIGTERM: the api keeps serving new requests this long (readiness already 503) before it closes. */
+  SHUTDOWN_DRAIN_MS: milliseconds.default(1000),
+  /** On SIGTERM: everything (drain, in-flight requests, running jobs) ends within this; then the process exits. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().positive().default(10000),
+  /** At start-up: how long to wait for PostgreSQL and Redis (retrying with backoff) before exiting non-zero. */
+  STARTUP_TIMEOUT_MS: z.coerce.number().int().positive().default(60000),
   SECRET_KEY: optionalText,
   /** Retired server secrets, comma-separated: secrets sealed under them can still be read (key rotation). */
   SECRET_KEY_FALLBACKS: z

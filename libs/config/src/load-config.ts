@@ -24,6 +24,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): AppConfig {
   if (parsed.EMAIL_USE_TLS && parsed.EMAIL_USE_SSL) {
     throw new ConfigError('Invalid configuration:\n  EMAIL_USE_TLS, EMAIL_USE_SSL: set at most one (STARTTLS or implicit TLS)');
   }
+  if (parsed.SHUTDOWN_DRAIN_MS >= parsed.SHUTDOWN_GRACE_MS) {
+    throw new ConfigError('Invalid configuration:\n  SHUTDOWN_DRAIN_MS: must be shorter than SHUTDOWN_GRACE_MS');
+  }
   return {
     ...parsed,
     EMAIL_DEFAULT_FROM: parsed.EMAIL_DEFAULT_FROM || parsed.DEFAULT_FROM_EMAIL || 'root@localhost',

@@ -4,3 +4,4 @@ export { dataSourceOptions, MIGRATIONS_TABLE } from './data-source-options.js';
 export { runMigrations } from './run-migrations.js';
 export { hydrate } from './hydrate.js';
 export { migrations } from './migrations/index.js';
+export { describePostgresError } from './postgres-server.js';

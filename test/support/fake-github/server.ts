@@ -79,6 +79,8 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
   const verifier = new AppJwtVerifier(privateKeyPem, [appId, clientId]);
   const model = new FakeModel();
   const faults = new FaultBox();
+  /** Latency added to every request whose path matches (`latency()`), unlike a `slow` fault which is taken once. */
+  let latency: { path: string | RegExp; ms: number } | null = null;
   const limiter = new RateLimiter(opts.rateLimit ?? 5000);
   const calls: RecordedCall[] = [];
   const refreshTokens = new Map<string, string>();
@@ -406,6 +408,7 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
       },
     };
     if (auth.token?.installationId) ctx.call.installationId = auth.token.installationId;
+    if (latency && (typeof latency.path === 'string' ? url.pathname.includes(latency.path) : latency.path.test(url.pathname))) await sleep(latency.ms);
     let fault = faults.take(url.pathname);
     while (fault?.kind === 'slow') {
       await sleep(fault.delayMs ?? 1000);
@@ -449,6 +452,9 @@ export async function startFakeGithub(opts: StartFakeGithubOptions = {}): Promis
     fault: (f) => faults.add(f),
     failOnPage: (page, o) => faults.failOnPage(page, o?.times ?? 1),
     clearFaults: () => faults.clear(),
+    latency: (path, ms) => {
+      latency = ms > 0 ? { path, ms } : null;
+    },
     calls,
     callsTo: (part) => calls.filter((c) => (typeof part === 'string' ? c.path.includes(part) : part.test(c.path))).length,
     resetCalls: () => {

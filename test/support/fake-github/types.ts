@@ -69,6 +69,8 @@ export interface FakeGithub {
   fault(f: FaultSpec): void;
   failOnPage(page: number, opts?: { times?: number }): void;
   clearFaults(): void;
+  /** Every request whose path matches waits `ms` before it is answered, until set again (0: none). */
+  latency(path: string | RegExp, ms: number): void;
   readonly calls: RecordedCall[];
   callsTo(pathPart: string | RegExp): number;
   resetCalls(): void;

@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { Public } from '#libs/auth';
 import { DomainError } from '#libs/core';
 import { REDIS } from '#libs/redis';
+import { ProcessLifecycle } from '#libs/runtime';
 
 /** Liveness and readiness probes (public). */
 @ApiTags('health')
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly lifecycle: ProcessLifecycle,
   ) {}
 
   @Get('health')
@@ -27,8 +29,10 @@ export class HealthController {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer.' })
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer, and the process is not shutting down.' })
   async ready(): Promise<HealthCheckResult> {
+    // From SIGTERM on, load balancers must stop sending work here (docs/operations.md, Shutdown).
+    if (this.lifecycle.shuttingDown) throw new DomainError('unavailable', 'not_ready', 'Not ready: shutting down.');
     try {
       return await this.health.check([
         () => this.database.pingCheck('postgres', { timeout: 2000 }),

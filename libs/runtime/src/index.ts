@@ -1,0 +1,4 @@
+/** Process lifecycle: start-up checks of PostgreSQL and Redis, and the shutdown state and signals. */
+export { ProcessLifecycle, onTermination } from './lifecycle.js';
+export { probeDatabase, probeRedis, type ProbeResult } from './probes.js';
+export { bootLogger, serviceDependencies, waitForDependencies, type DependencyCheck } from './startup.js';
