@@ -1,8 +1,17 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
-import { GithubJob, QueueName } from '#libs/redis';
+import { jobAdder, QueueName, type AddJob } from '#libs/redis';
 import { GITHUB_TUNING, type GithubTuning } from './github-tuning.js';
+
+/** The GitHub queue's job names (persisted with every job: add; never rename or reuse). */
+export const GithubJob = {
+  RefreshRepos: 'github.refresh-repos',
+  RefreshBranches: 'github.refresh-branches',
+  SweepStale: 'github.sweep-stale',
+  HandleWebhook: 'github.handle-webhook',
+} as const;
+export type GithubJob = (typeof GithubJob)[keyof typeof GithubJob];
 
 export interface RefreshReposData {
   installationId: number;
@@ -20,6 +29,20 @@ export interface WebhookData {
   payload: Record<string, unknown>;
 }
 
+/** Each GitHub job's payload, by name: producers, the schedule and the processor share this map. */
+export interface GithubJobData {
+  [GithubJob.RefreshRepos]: RefreshReposData;
+  [GithubJob.RefreshBranches]: RefreshBranchesData;
+  /** The schedule's sweep carries nothing: it reads the integrations. */
+  [GithubJob.SweepStale]: Record<string, never>;
+  [GithubJob.HandleWebhook]: WebhookData;
+}
+
+/** Ids of BullMQ job schedulers (repeatable jobs); persisted like the names above. */
+export const SchedulerId = {
+  GithubSweepStale: 'github-sweep-stale',
+} as const;
+
 /** User-triggered work runs before scheduled sweeps (BullMQ: lower number, higher priority). */
 export type JobPriority = 'high' | 'low';
 const PRIORITY: Record<JobPriority, number> = { high: 1, low: 10 };
@@ -31,10 +54,14 @@ const PRIORITY: Record<JobPriority, number> = { high: 1, low: 10 };
  */
 @Injectable()
 export class GithubJobs {
+  private readonly add: AddJob<GithubJobData>;
+
   constructor(
     @InjectQueue(QueueName.Github) private readonly queue: Queue,
     @Inject(GITHUB_TUNING) private readonly tuning: GithubTuning,
-  ) {}
+  ) {
+    this.add = jobAdder<GithubJobData>(queue);
+  }
 
   /**
    * `keepLastIfActive`: an add during a running job queues one more run after it (new information
@@ -53,8 +80,7 @@ export class GithubJobs {
   }
 
   async refreshRepos(installationId: number, priority: JobPriority): Promise<void> {
-    const data: RefreshReposData = { installationId };
-    await this.queue.add(GithubJob.RefreshRepos, data, this.options(`repos:${installationId}`, priority));
+    await this.add(GithubJob.RefreshRepos, { installationId }, this.options(`repos:${installationId}`, priority));
   }
 
   /**
@@ -64,17 +90,16 @@ export class GithubJobs {
   async refreshReposIfIdle(installationId: number): Promise<boolean> {
     const dedupId = `repos:${installationId}`;
     if (await this.queue.getDeduplicationJobId(dedupId)) return false;
-    const data: RefreshReposData = { installationId };
-    await this.queue.add(GithubJob.RefreshRepos, data, this.options(dedupId, 'low', false));
+    await this.add(GithubJob.RefreshRepos, { installationId }, this.options(dedupId, 'low', false));
     return true;
   }
 
   async refreshBranches(installationId: number, repo: string, priority: JobPriority): Promise<void> {
-    const data: RefreshBranchesData = { installationId, repo };
-    await this.queue.add(GithubJob.RefreshBranches, data, this.options(`branches:${installationId}:${repo.toLowerCase()}`, priority, priority === 'high'));
+    const dedupId = `branches:${installationId}:${repo.toLowerCase()}`;
+    await this.add(GithubJob.RefreshBranches, { installationId, repo }, this.options(dedupId, priority, priority === 'high'));
   }
 
   async handleWebhook(data: WebhookData): Promise<void> {
-    await this.queue.add(GithubJob.HandleWebhook, data, { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 500 });
+    await this.add(GithubJob.HandleWebhook, data, { attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 100, removeOnFail: 500 });
   }
 }

@@ -3,7 +3,7 @@ export { GithubModule } from './github.module.js';
 export { GithubIntegration, type GithubAccount, type GithubUserRef, type InstallationStatus } from './github-integration.entity.js';
 export { GithubClient } from './github-client.js';
 export { GITHUB_TUNING, DEFAULT_GITHUB_TUNING, type GithubTuning } from './github-tuning.js';
-export { GithubJobs, type RefreshBranchesData, type RefreshReposData, type WebhookData } from './github-jobs.js';
+export { GithubJob, GithubJobs, SchedulerId, type GithubJobData, type RefreshBranchesData, type RefreshReposData, type WebhookData } from './github-jobs.js';
 export { IntegrationsService } from './integrations.service.js';
 export { ConnectService, type CallbackOutcome, type CallbackQuery } from './connect.service.js';
 export { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations } from './user-seams.js';

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common
 import type { Redis } from 'ioredis';
 import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { REDIS, type SendMailData } from '#libs/redis';
+import { REDIS } from '#libs/redis';
+import type { SendMailData } from './mail-jobs.js';
 import { renderMail } from './templates.js';
 
 /** What the worker does with the job: done, try again later, or give up (never retried). */

@@ -3,7 +3,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { createHash, randomUUID } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { MailJob, QueueName, type MailJobData } from '#libs/redis';
+import { jobAdder, QueueName, type AddJob } from '#libs/redis';
+import { MailJob, type MailJobData } from './mail-jobs.js';
 import { isEmailAvailable } from './mail-settings.js';
 import type { MailTemplate, MailTemplates } from './templates.js';
 
@@ -19,10 +20,14 @@ export const MAIL_BACKOFF_MS = 1000;
 export class Mailer {
   private readonly logger = new Logger(Mailer.name);
 
+  private readonly add: AddJob<MailJobData>;
+
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @InjectQueue(QueueName.Mail) private readonly queue: Queue,
-  ) {}
+    @InjectQueue(QueueName.Mail) queue: Queue,
+  ) {
+    this.add = jobAdder<MailJobData>(queue);
+  }
 
   get available(): boolean {
     return isEmailAvailable(this.config);
@@ -35,18 +40,18 @@ export class Mailer {
   async send<T extends MailTemplate>(template: T, to: string, params: MailTemplates[T], messageKey: string): Promise<boolean> {
     if (!this.available) return false;
     const recipient = createHash('sha256').update(to.toLowerCase()).digest('hex').slice(0, 32);
-    return this.add(MailJob.Send, { to, template, params: params as Record<string, string> }, `${messageKey}.${recipient}`, template);
+    return this.enqueue(MailJob.Send, { to, template, params: params as Record<string, string> }, `${messageKey}.${recipient}`, template);
   }
 
   /** Queues a password reset request for the worker, which looks the address up (docs/api.md, Password reset). */
   async requestPasswordReset(email: string): Promise<boolean> {
     if (!this.available) return false;
-    return this.add(MailJob.PasswordReset, { email }, `password_reset_request.${randomUUID()}`, 'password reset request');
+    return this.enqueue(MailJob.PasswordReset, { email }, `password_reset_request.${randomUUID()}`, 'password reset request');
   }
 
-  private async add<N extends MailJob>(name: N, data: MailJobData[N], jobId: string, what: string): Promise<boolean> {
+  private async enqueue<N extends MailJob>(name: N, data: MailJobData[N], jobId: string, what: string): Promise<boolean> {
     try {
-      await this.queue.add(name, data, {
+      await this.add(name, data, {
         jobId,
         attempts: MAIL_ATTEMPTS,
         backoff: { type: 'exponential', delay: MAIL_BACKOFF_MS },

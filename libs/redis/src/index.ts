@@ -1,4 +1,5 @@
-/** Redis: the shared client, BullMQ's connection and queues, and the persisted queue/job names. */
+/** Redis: the shared client, BullMQ's connection and queues, queue names and typed jobs. */
 export { REDIS, RedisModule } from './redis.module.js';
 export { QueueModule } from './queue.module.js';
-export { GithubJob, MailJob, QueueName, SchedulerId, type MailJobData, type SendMailData } from './queue-names.js';
+export { QueueName } from './queue-names.js';
+export { jobAdder, unknownJob, type AddJob, type JobMap, type JobOf } from './typed-jobs.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { QueueEvents } from 'bullmq';
 import { jitteredTtlMs, StaleSweep } from '#libs/github';
-import { GithubJob, SchedulerId } from '#libs/redis';
+import { GithubJob, SchedulerId } from '#libs/github';
 import { GithubSchedule } from '../../../apps/worker/src/github/github-schedule.js';
 import { ageCache, eventually, linkedUser, meta, newInstallationId, startGithubHarness, sweeps, type GithubHarness } from './support/github-harness.js';
 

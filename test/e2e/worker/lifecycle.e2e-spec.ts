@@ -2,8 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { Queue } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { IntegrationsService } from '#libs/github';
-import { GithubJob } from '#libs/redis';
+import { GithubJob, IntegrationsService } from '#libs/github';
 import { ensureBuilt, spawnBuilt, type Spawned } from '../../support/build.js';
 import { githubAppSettings, startFakeGithub, type FakeGithub } from '../../support/fake-github/index.js';
 import { createUser } from '../../support/fixtures.js';

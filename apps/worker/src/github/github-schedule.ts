@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { GithubJob, QueueName, SchedulerId } from '#libs/redis';
+import { GithubJob, SchedulerId, type GithubJobData } from '#libs/github';
+import { QueueName } from '#libs/redis';
 
 export const SWEEP_EVERY_MS = 60_000;
 
@@ -17,7 +18,7 @@ export class GithubSchedule implements OnApplicationBootstrap {
     await this.queue.upsertJobScheduler(
       SchedulerId.GithubSweepStale,
       { every: SWEEP_EVERY_MS },
-      { name: GithubJob.SweepStale, opts: { attempts: 1, removeOnComplete: 10, removeOnFail: 10 } },
+      { name: GithubJob.SweepStale, data: {} satisfies GithubJobData[typeof GithubJob.SweepStale], opts: { attempts: 1, removeOnComplete: 10, removeOnFail: 10 } },
     );
   }
 }

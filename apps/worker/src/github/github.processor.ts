@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { BranchesSync, ReposSync, StaleSweep, WebhookHandler, type RefreshBranchesData, type RefreshReposData, type SyncOutcome, type WebhookData } from '#libs/github';
-import { GithubJob, QueueName } from '#libs/redis';
+import { BranchesSync, GithubJob, ReposSync, StaleSweep, WebhookHandler, type GithubJobData, type SyncOutcome } from '#libs/github';
+import { QueueName, unknownJob, type JobOf } from '#libs/redis';
 
 /** Runs the GitHub queue's jobs; the work itself lives in #libs/github. */
 @Processor(QueueName.Github, { concurrency: 4 })
@@ -15,20 +15,19 @@ export class GithubProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job, token?: string): Promise<unknown> {
+  async process(job: JobOf<GithubJobData>, token?: string): Promise<unknown> {
     switch (job.name) {
       case GithubJob.RefreshRepos:
-        return this.settle(job, token, await this.repos.run((job.data as RefreshReposData).installationId));
-      case GithubJob.RefreshBranches: {
-        const { installationId, repo } = job.data as RefreshBranchesData;
-        return this.settle(job, token, await this.branches.run(installationId, repo));
-      }
+        return this.settle(job, token, await this.repos.run(job.data.installationId));
+      case GithubJob.RefreshBranches:
+        return this.settle(job, token, await this.branches.run(job.data.installationId, job.data.repo));
       case GithubJob.HandleWebhook:
-        return { result: await this.webhooks.handle(job.data as WebhookData) };
+        return { result: await this.webhooks.handle(job.data) };
       case GithubJob.SweepStale:
         return { enqueued: await this.sweep.run() };
       default:
-        throw new UnrecoverableError(`Unknown GitHub job ${job.name}`);
+        // A job from a newer release: never retried here.
+        throw new UnrecoverableError(unknownJob(job).message);
     }
   }
 

@@ -1,7 +1,7 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { UnrecoverableError, type Job } from 'bullmq';
-import { MailSender, PasswordResetService } from '#libs/mail';
-import { MailJob, QueueName, type MailJobData } from '#libs/redis';
+import { UnrecoverableError } from 'bullmq';
+import { MailJob, MailSender, PasswordResetService, type MailJobData } from '#libs/mail';
+import { QueueName, unknownJob, type JobOf } from '#libs/redis';
 
 /** Runs the mail queue's jobs; rendering and SMTP live in #libs/mail. */
 @Processor(QueueName.Mail, { concurrency: 4 })
@@ -13,23 +13,21 @@ export class MailProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job): Promise<unknown> {
-    const name = job.name as MailJob;
-    switch (name) {
+  async process(job: JobOf<MailJobData>): Promise<unknown> {
+    switch (job.name) {
       case MailJob.Send: {
-        const outcome = await this.sender.send(job.id ?? job.name, job.data as MailJobData[typeof MailJob.Send]);
+        const outcome = await this.sender.send(job.id ?? job.name, job.data);
         // Only transient failures go back to BullMQ's retries; a 5xx or a refused login is final.
         if (outcome.kind === 'retry') throw new Error(outcome.reason);
         if (outcome.kind === 'stop') throw new UnrecoverableError(outcome.reason);
         return { result: outcome.kind };
       }
       case MailJob.PasswordReset:
-        await this.resets.sendLink((job.data as MailJobData[typeof MailJob.PasswordReset]).email);
+        await this.resets.sendLink(job.data.email);
         return { result: 'done' };
-      default: {
-        const unknown: never = name;
-        throw new UnrecoverableError(`Unknown mail job ${String(unknown)}`);
-      }
+      default:
+        // A job from a newer release: never retried here.
+        throw new UnrecoverableError(unknownJob(job).message);
     }
   }
 }
