@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthGuard, AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
@@ -23,6 +23,7 @@ import { GithubWebhookController } from './github/github-webhook.controller.js';
 import { IntegrationsController } from './github/integrations.controller.js';
 import { ProcessLifecycle } from '#libs/runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
+import { ApiValidationPipe } from './http/validation.pipe.js';
 import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
 import { SignalAutonomyApiModule } from './signal-autonomy/signal-autonomy-api.module.js';
@@ -68,6 +69,8 @@ import { UsersController } from './users/users.controller.js';
   providers: [
     { provide: APP_GUARD, useExisting: AuthGuard },
     { provide: APP_FILTER, useClass: ApiExceptionFilter },
+    // The one validation path: every route's zod schemas (docs/architecture.md).
+    { provide: APP_PIPE, useClass: ApiValidationPipe },
     RouteMethods,
     // Readiness turns 503 from SIGTERM on (start.ts).
     ProcessLifecycle,

@@ -22,3 +22,10 @@ export const Public = () => Access({ kind: 'public' });
 export const SessionOnly = () => Access({ kind: 'session' });
 export const RequireScope = (scope: RequiredScope) => Access({ kind: 'scope', scope });
 export const SessionOrOwnKey = () => Access({ kind: 'session_or_own_key' });
+
+/**
+ * The route is a sensitive session action: the guard refuses a session outside its re-auth window
+ * (`SENSITIVE_ACTION_MAX_AGE_S`) before the request body is validated, as a permission check
+ * comes before validation (docs/api.md, Re-authentication). API keys are not concerned.
+ */
+export const RecentAuthRequired = Reflector.createDecorator<true>({ transform: () => true });

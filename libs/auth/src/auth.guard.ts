@@ -3,10 +3,12 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { DomainError, permissionDenied } from '#libs/core';
-import { Access, type AccessRule } from './access.decorator.js';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { Access, RecentAuthRequired, type AccessRule } from './access.decorator.js';
 import type { AuthContext } from './auth-context.js';
 import { AuthService, type PresentedApiKey } from './auth.service.js';
 import { CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
+import { assertRecentlyAuthenticated } from './reauth.js';
 import { grants } from './scopes.js';
 import { ThrottlesService } from './throttles.service.js';
 
@@ -29,6 +31,7 @@ export class AuthGuard implements CanActivate {
     @Inject(Reflector) private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly throttles: ThrottlesService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -37,6 +40,9 @@ export class AuthGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<FastifyRequest>();
     const auth = await this.authenticate(req);
     this.authorize(rule, auth, req);
+    if (this.reflector.getAllAndOverride(RecentAuthRequired, [context.getHandler(), context.getClass()])) {
+      assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
+    }
     if (!SAFE_METHODS.has(req.method) && hasKey(req.body, 'current_password')) {
       await this.throttles.consume('passwordPerUser', String(auth.user.id));
     }

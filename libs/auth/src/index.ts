@@ -8,7 +8,7 @@ export { apiKeyFieldsSchema, apiKeyUpdateSchema, type ApiKeyFields, type ApiKeyU
 export { assertOrganizationInKeyScope, scopedOrganizationsOf } from './key-scoping.js';
 export { SessionsService, type Session } from './sessions.service.js';
 export { ThrottlesService, type ThrottleBucket } from './throttles.service.js';
-export { Access, Public, RequireScope, SessionOnly, SessionOrOwnKey, type AccessRule } from './access.decorator.js';
+export { Access, Public, RecentAuthRequired, RequireScope, SessionOnly, SessionOrOwnKey, type AccessRule } from './access.decorator.js';
 export { CurrentAuth } from './current-auth.decorator.js';
 export { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from './cookies.js';
 export { SCOPES, grants, isScope, type RequiredScope, type Scope } from './scopes.js';

@@ -253,6 +253,9 @@ describe('personal API key lifecycle', () => {
       expectError(await client.put(`/api/personal_api_keys/${created.id}/`, { label: 'x' }), 403, REAUTH);
       expectError(await client.post(`/api/personal_api_keys/${created.id}/roll/`), 403, REAUTH);
       expectError(await client.delete(`/api/personal_api_keys/${created.id}/`), 403, REAUTH);
+      // The permission check comes before validation: an invalid body is refused for the window first.
+      expectError(await client.post('/api/personal_api_keys/', { label: 7, scopes: 'nope' }), 403, REAUTH);
+      expectError(await client.patch(`/api/personal_api_keys/${created.id}/`, { scopes: ['not:a-scope'] }), 403, REAUTH);
       expect(await rows()).toEqual(before);
       await bearer('/api/users/@me/', created.value).expect(200);
       await client.get('/api/personal_api_keys/').expect(200);

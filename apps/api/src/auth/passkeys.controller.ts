@@ -1,16 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
   assertFreshlyAuthenticated,
-  assertRecentlyAuthenticated,
   CurrentAuth,
   DEFAULT_PASSKEY_LABEL,
   MAX_PASSKEY_LABEL,
   PasskeysService,
   Public,
+  RecentAuthRequired,
   SessionOnly,
   SessionsService,
   WEBAUTHN_TIMEOUT_MS,
@@ -18,9 +18,7 @@ import {
   type PasskeyCredential,
 } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { validationError } from '#libs/core';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { bodyObject, parseBody } from '../http/parse-body.js';
 import { userBodySchema, type UserBody } from '../users/user-body.js';
 import { UserBodyService } from '../users/user-body.service.js';
 import { setSessionCookies } from './session-cookies.js';
@@ -57,6 +55,13 @@ const creationOptionsBody = z.object({
   attestation: z.string(),
 });
 
+const INVALID_LABEL = 'Label is required and must be 200 characters or less.';
+/** 1..200 characters after trimming; every way a label fails gets the one sentence PostHog's frontend shows. */
+const labelSchema = z
+  .string({ error: INVALID_LABEL })
+  .trim()
+  .min(1, { error: INVALID_LABEL })
+  .max(MAX_PASSKEY_LABEL, { error: INVALID_LABEL });
 // The ceremony bodies are @simplewebauthn/browser's JSON; every field is optional here because the
 // service reports a missing one with its own sentence (docs/api.md "Passkeys").
 const extras = {
@@ -71,7 +76,7 @@ const registrationCompleteBody = z.object({
     .object({ clientDataJSON: z.string().optional(), attestationObject: z.string().optional(), transports: z.array(z.string()).optional() })
     .optional(),
   ...extras,
-  label: z.string().optional(),
+  label: labelSchema.optional(),
 });
 export const assertionBody = z.object({
   id: z.string().optional(),
@@ -87,22 +92,9 @@ export const assertionBody = z.object({
     .optional(),
   ...extras,
 });
-const labelSchema = z.string().trim().min(1).max(MAX_PASSKEY_LABEL);
 const renameBody = z.object({ label: labelSchema });
 const registeredBody = z.object({ success: z.literal(true), credential_id: z.string(), message: z.string() });
 
-const INVALID_LABEL = 'Label is required and must be 200 characters or less.';
-
-/**
- * A label must be 1..200 characters after trimming; `fallback` stands in for a missing one. Every
- * way a label fails gets the one sentence PostHog's frontend shows.
- */
-function readLabel(value: unknown, fallback: string | null): string {
-  if (value === undefined && fallback !== null) return fallback;
-  const parsed = labelSchema.safeParse(value);
-  if (!parsed.success) throw validationError('invalid_input', INVALID_LABEL, 'label');
-  return parsed.data;
-}
 
 /** From the transports the authenticator reported (PostHog's `get_authenticator_type`). */
 function authenticatorType(transports: string[]): CredentialBody['authenticator_type'] {
@@ -144,23 +136,22 @@ export class PasskeysController {
   @Post('register/begin')
   @HttpCode(200)
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'Start registering a passkey: the creation options for `navigator.credentials.create`.' })
   @ApiOkResponse({ schema: openApiSchema(creationOptionsBody) })
   async registerBegin(@CurrentAuth() auth: AuthContext): Promise<z.infer<typeof creationOptionsBody>> {
-    this.assertRecent(auth);
     return (await this.passkeys.beginRegistration(auth.user, sessionOf(auth).id)) as z.infer<typeof creationOptionsBody>;
   }
 
   @Post('register/complete')
   @HttpCode(200)
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'Store the new passkey (unverified until `…/verify_complete/`).' })
-  @ApiBody({ schema: openApiSchema(registrationCompleteBody, 'input') })
   @ApiOkResponse({ schema: openApiSchema(registeredBody) })
-  async registerComplete(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<z.infer<typeof registeredBody>> {
-    this.assertRecent(auth);
-    const { label, ...response } = parseBody(registrationCompleteBody, body);
-    const credential = await this.passkeys.completeRegistration(auth.user, sessionOf(auth).id, response, readLabel(label, DEFAULT_PASSKEY_LABEL));
+  async registerComplete(@CurrentAuth() auth: AuthContext, @Body({ schema: registrationCompleteBody }) body: z.output<typeof registrationCompleteBody>): Promise<z.infer<typeof registeredBody>> {
+    const { label, ...response } = body;
+    const credential = await this.passkeys.completeRegistration(auth.user, sessionOf(auth).id, response, label ?? DEFAULT_PASSKEY_LABEL);
     return {
       success: true,
       credential_id: String(credential.id),
@@ -179,34 +170,30 @@ export class PasskeysController {
   @Post('credentials/:id/verify')
   @HttpCode(200)
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'Start verifying a stored passkey: request options naming only it.' })
   @ApiOkResponse({ schema: openApiSchema(requestOptionsBody) })
   verify(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<z.infer<typeof requestOptionsBody>> {
-    this.assertRecent(auth);
     return this.passkeys.beginVerification(auth.user, sessionOf(auth).id, id);
   }
 
   @Post('credentials/:id/verify_complete')
   @HttpCode(200)
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'Finish verifying a passkey with an assertion; from then on it logs in.' })
-  @ApiBody({ schema: openApiSchema(assertionBody, 'input') })
   @ApiOkResponse({ schema: openApiSchema(credentialBody) })
-  async verifyComplete(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<CredentialBody> {
-    this.assertRecent(auth);
-    const response = parseBody(assertionBody, body);
+  async verifyComplete(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body({ schema: assertionBody }) response: z.output<typeof assertionBody>): Promise<CredentialBody> {
     return present(await this.passkeys.completeVerification(auth.user, sessionOf(auth).id, id, response));
   }
 
   @Patch('credentials/:id')
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: "Rename a passkey (`label`, 1..200 characters)." })
-  @ApiBody({ schema: openApiSchema(renameBody, 'input') })
   @ApiOkResponse({ schema: openApiSchema(credentialBody) })
-  async rename(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<CredentialBody> {
-    this.assertRecent(auth);
-    const label = readLabel(bodyObject(body).label, null);
-    return present(await this.passkeys.rename(auth.user, id, label));
+  async rename(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body({ schema: renameBody }) body: z.output<typeof renameBody>): Promise<CredentialBody> {
+    return present(await this.passkeys.rename(auth.user, id, body.label));
   }
 
   @Delete('credentials/:id')
@@ -241,19 +228,13 @@ export class PasskeysController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Log in with a passkey: a new session, as `POST /api/login` (a passkey is itself two factors).' })
-  @ApiBody({ schema: openApiSchema(assertionBody, 'input') })
   @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
-  async loginComplete(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: unknown): Promise<UserBody> {
-    const response = parseBody(assertionBody, body);
+  async loginComplete(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body({ schema: assertionBody }) response: z.output<typeof assertionBody>): Promise<UserBody> {
     const browserId = req.cookies?.[LOGIN_CHALLENGE_COOKIE];
     res.clearCookie(LOGIN_CHALLENGE_COOKIE, { path: '/' });
     const user = await this.passkeys.completeLogin(browserId, response, req.ip);
     const session = await this.sessions.create(user.id);
     setSessionCookies(req, res, session, this.sessions.remainingS(session), true);
     return this.bodies.present(user, { via: 'session', user, session });
-  }
-
-  private assertRecent(auth: AuthContext): void {
-    assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
   }
 }

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Public } from '#libs/auth';
 import { PasswordResetService } from '#libs/mail';
 import { errorBodySchema, openApiSchema } from '../http/openapi-schema.js';
-import { parseBody } from '../http/parse-body.js';
 
 // Presence and content are checked by the use case, in the documented order (throttle, then the
 // address; the token before the password), so the fields are optional here.
@@ -24,12 +23,11 @@ export class PasswordResetController {
   @HttpCode(204)
   @Public()
   @ApiOperation({ summary: 'E-mail a reset link to the account with this address (204 whether or not it exists).' })
-  @ApiBody({ schema: openApiSchema(resetRequestBody, 'input') })
   @ApiNoContentResponse()
   @ApiResponse({ status: 400, description: '`email_not_available` when e-mail is not configured; a missing or invalid address.', schema: errorBody })
   @ApiResponse({ status: 429, description: '6 requests a day per address.', schema: errorBody })
-  async request(@Body() body: unknown): Promise<void> {
-    await this.resets.request(parseBody(resetRequestBody, body).email);
+  async request(@Body({ schema: resetRequestBody }) body: z.output<typeof resetRequestBody>): Promise<void> {
+    await this.resets.request(body.email);
   }
 
   @Get(':uuid')
@@ -37,19 +35,18 @@ export class PasswordResetController {
   @ApiOperation({ summary: 'Check a reset link: 200 with an empty body when the token is valid.' })
   @ApiOkResponse()
   @ApiResponse({ status: 400, description: '`invalid_token` for an invalid, used or expired token, or an unknown user.', schema: errorBody })
-  async check(@Param('uuid') uuid: string, @Query() query: unknown): Promise<void> {
-    await this.resets.check(uuid, parseBody(resetTokenQuery, query).token);
+  async check(@Param('uuid') uuid: string, @Query({ schema: resetTokenQuery }) query: z.output<typeof resetTokenQuery>): Promise<void> {
+    await this.resets.check(uuid, query.token);
   }
 
   @Post(':uuid')
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Set a new password with a reset token; ends every session of the user (the caller is not logged in).' })
-  @ApiBody({ schema: openApiSchema(resetCompleteBody, 'input') })
   @ApiOkResponse({ schema: openApiSchema(resetCompleteAnswer) })
   @ApiResponse({ status: 400, description: '`invalid_token`, or the password fails the password rules (`attr: "password"`).', schema: errorBody })
-  async complete(@Param('uuid') uuid: string, @Body() body: unknown): Promise<z.infer<typeof resetCompleteAnswer>> {
-    const { token, password } = parseBody(resetCompleteBody, body);
+  async complete(@Param('uuid') uuid: string, @Body({ schema: resetCompleteBody }) body: z.output<typeof resetCompleteBody>): Promise<z.infer<typeof resetCompleteAnswer>> {
+    const { token, password } = body;
     const user = await this.resets.complete(uuid, token, password);
     return { success: true, email: user.email };
   }

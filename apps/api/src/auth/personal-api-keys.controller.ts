@@ -1,24 +1,22 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Put, Req } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
   apiKeyBody,
   apiKeyFieldsSchema,
   apiKeyUpdateSchema,
   ApiKeysService,
-  assertRecentlyAuthenticated,
   CurrentAuth,
+  RecentAuthRequired,
   SessionOnly,
   SessionOrOwnKey,
   type AuthContext,
   type PersonalApiKey,
 } from '#libs/auth';
-import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { notFound } from '#libs/core';
 import type { ApiRequest } from '../http/api-request.js';
 import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
 import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
-import { parseBody } from '../http/parse-body.js';
 
 const keyBody = z.object({
   id: z.string(),
@@ -47,7 +45,6 @@ const present = (key: PersonalApiKey, value: string | null = null): KeyBody => a
 @Controller('personal_api_keys')
 export class PersonalApiKeysController {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly keys: ApiKeysService,
   ) {}
 
@@ -62,13 +59,11 @@ export class PersonalApiKeysController {
 
   @Post()
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'Create a key (at most 10 per user); `value` is shown this once.' })
-  @ApiBody({ schema: openApiSchema(apiKeyFieldsSchema, 'input') })
   @ApiCreatedResponse({ schema: openApiSchema(keyBody) })
   @ApiResponse({ status: 403, description: 'The session needs re-authentication.', schema: errorBody })
-  async create(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<KeyBody> {
-    this.assertRecent(auth);
-    const fields = parseBody(apiKeyFieldsSchema, body);
+  async create(@CurrentAuth() auth: AuthContext, @Body({ schema: apiKeyFieldsSchema }) fields: z.output<typeof apiKeyFieldsSchema>): Promise<KeyBody> {
     const { key, value } = await this.keys.create(
       auth.user.id,
       { label: fields.label, scopes: fields.scopes, scopedTeams: fields.scoped_teams, scopedOrganizations: fields.scoped_organizations },
@@ -98,31 +93,30 @@ export class PersonalApiKeysController {
 
   @Patch(':id')
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: "Change a key's label, scopes or scoping; the secret stays." })
-  @ApiBody({ schema: openApiSchema(apiKeyUpdateSchema, 'input') })
   @ApiOkResponse({ schema: openApiSchema(keyBody) })
-  async update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<KeyBody> {
-    this.assertRecent(auth);
+  async update(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body({ schema: apiKeyUpdateSchema }) body: z.output<typeof apiKeyUpdateSchema>): Promise<KeyBody> {
     await this.keys.get(auth.user.id, id);
-    return present(await this.keys.update(auth.user.id, id, parseBody(apiKeyUpdateSchema, body)));
+    return present(await this.keys.update(auth.user.id, id, body));
   }
 
   @Put(':id')
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'As PATCH.' })
-  @ApiBody({ schema: openApiSchema(apiKeyUpdateSchema, 'input') })
   @ApiOkResponse({ schema: openApiSchema(keyBody) })
-  replace(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<KeyBody> {
+  replace(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body({ schema: apiKeyUpdateSchema }) body: z.output<typeof apiKeyUpdateSchema>): Promise<KeyBody> {
     return this.update(auth, id, body);
   }
 
   @Post(':id/roll')
   @HttpCode(200)
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'A new secret for the key; the old value stops working at once. `value` is shown this once.' })
   @ApiOkResponse({ schema: openApiSchema(keyBody) })
   async roll(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<KeyBody> {
-    this.assertRecent(auth);
     const { key, value } = await this.keys.roll(auth.user.id, id);
     return present(key, value);
   }
@@ -130,14 +124,11 @@ export class PersonalApiKeysController {
   @Delete(':id')
   @HttpCode(204)
   @SessionOnly()
+  @RecentAuthRequired()
   @ApiOperation({ summary: 'Revoke a key; its value stops working at once.' })
   @ApiNoContentResponse()
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
-    this.assertRecent(auth);
     await this.keys.delete(auth.user.id, id);
   }
 
-  private assertRecent(auth: AuthContext): void {
-    assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
-  }
 }

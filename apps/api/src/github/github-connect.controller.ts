@@ -1,12 +1,11 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Redirect, Req } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AuthService, CurrentAuth, Public, RequireScope, SESSION_COOKIE, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { ConnectService, type CallbackQuery } from '#libs/github';
 import type { ApiRequest } from '../http/api-request.js';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { parseBody } from '../http/parse-body.js';
 import { UserTargetService } from '../users/user-target.service.js';
 
 const startBody = z.object({ install_url: z.string(), connect_flow: z.literal('app_install') });
@@ -40,11 +39,10 @@ export class GithubConnectController {
   @HttpCode(204)
   @RequireScope('user:write')
   @ApiOperation({ summary: 'Before "Configure" on GitHub: lets the code-less `setup_action=update` return refresh that installation.' })
-  @ApiBody({ schema: openApiSchema(prepareCallbackBody, 'input') })
   @ApiNoContentResponse()
-  async prepareCallback(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Body() body: unknown): Promise<void> {
+  async prepareCallback(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Body({ schema: prepareCallbackBody }) body: z.output<typeof prepareCallbackBody>): Promise<void> {
     const user = await this.targets.resolve(auth, uuid);
-    const { installation_id } = parseBody(prepareCallbackBody, body);
+    const { installation_id } = body;
     await this.connect.prepareCallback(user.id, installation_id);
   }
 

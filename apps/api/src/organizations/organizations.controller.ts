@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { assertOrganizationInKeyScope, CurrentAuth, RequireScope, scopedOrganizationsOf, type AuthContext } from '#libs/auth';
@@ -8,7 +8,6 @@ import { OrganizationsService, type MembershipWithOrganization } from '#libs/org
 import { UsersService } from '#libs/users';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
 import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
-import { parseBody } from '../http/parse-body.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -50,10 +49,9 @@ export class OrganizationsController {
   @Post()
   @RequireScope('organization:write')
   @ApiOperation({ summary: 'Create an organization with a default project; the caller becomes its owner.' })
-  @ApiBody({ schema: openApiSchema(createOrganizationBody, 'input') })
   @ApiCreatedResponse({ schema: openApiSchema(organizationItem) })
-  async create(@CurrentAuth() auth: AuthContext, @Body() body: unknown): Promise<OrganizationItem> {
-    const { name } = parseBody(createOrganizationBody, body);
+  async create(@CurrentAuth() auth: AuthContext, @Body({ schema: createOrganizationBody }) body: z.output<typeof createOrganizationBody>): Promise<OrganizationItem> {
+    const { name } = body;
     const { organization, team } = await this.organizations.create(name, auth.user.id);
     await this.users.update(auth.user, { currentOrganizationId: organization.id, currentTeamId: team.id });
     const membership = await this.organizations.membership(organization.id, auth.user.id);

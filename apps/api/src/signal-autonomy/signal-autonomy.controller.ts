@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { AutonomyTargetService, SignalAutonomyService, type AutonomyChanges } from '#libs/signal-autonomy';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { parseBody } from '../http/parse-body.js';
 import { autonomyRequestSchema, autonomyResponseSchema, presentAutonomy, type AutonomyRequest, type AutonomyResponse } from './signal-autonomy.schemas.js';
 
 const ID_PARAM = { name: 'id', description: '`@me`; staff may also give another user\'s integer id or uuid.' };
@@ -32,11 +32,10 @@ export class SignalAutonomyController {
   @RequireScope('user:write')
   @ApiOperation({ summary: 'Create or update the config; only the keys present in the body are written.' })
   @ApiParam(ID_PARAM)
-  @ApiBody({ schema: openApiSchema(autonomyRequestSchema, 'input') })
   @ApiOkResponse({ schema: openApiSchema(autonomyResponseSchema) })
-  async save(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body() body: unknown): Promise<AutonomyResponse> {
+  async save(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body({ schema: autonomyRequestSchema }) body: z.output<typeof autonomyRequestSchema>): Promise<AutonomyResponse> {
     const user = await this.targets.resolve(auth.user, id);
-    const config = await this.autonomy.save(user.id, toChanges(parseBody(autonomyRequestSchema, body)));
+    const config = await this.autonomy.save(user.id, toChanges(body));
     return presentAutonomy(config, user);
   }
 

@@ -3,7 +3,7 @@ import { assertRecentlyAuthenticated, SessionsService, type AuthContext } from '
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { permissionDenied } from '#libs/core';
 import { AccountNotifier, hashPassword, UsersService, type User } from '#libs/users';
-import { bodyObject } from '../http/parse-body.js';
+import { bodyObject } from '../http/validation.pipe.js';
 import { touchesSensitiveField } from './user-update-body.js';
 import { UserUpdateValidator } from './user-update.validator.js';
 
