@@ -92,7 +92,7 @@ describe('hostile input', () => {
       ['/api/users/?limit=1%00', 'limit'],
       ['/api/users/?x%00=1', null],
       ['/api/users/%00', 'uuid'],
-      ['/api/users/@me%00/signal_autonomy/', 'id'],
+      ['/api/users/@me%00/signal_autonomy/', 'user_id'],
       ['/api/personal_api_keys/%00/', 'id'],
     ])('refuses them in the query or path of %s', async (path, attr) => {
       expectError(await t.http().get(path).set('Authorization', `Bearer ${key}`), 400, NUL(attr));

@@ -222,7 +222,7 @@ describe('signal autonomy: reading, partial writes and deleting (SPEC §6)', () 
 
   it('publishes the request and response schemas in the OpenAPI document', async () => {
     const doc = (await t.http().get('/api/schema').expect(200)).body;
-    const path = doc.paths['/api/users/{id}/signal_autonomy'];
+    const path = doc.paths['/api/users/{user_id}/signal_autonomy'];
     expect(Object.keys(path).sort()).toEqual(['delete', 'get', 'post']);
     const request = path.post.requestBody.content['application/json'].schema;
     expect(Object.keys(request.properties).sort()).toEqual(['autostart_priority', 'slack_notification_channel', 'slack_notification_min_priority']);

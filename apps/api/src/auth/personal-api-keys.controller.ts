@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
@@ -16,7 +16,7 @@ import {
 import { notFound } from '#libs/core';
 import type { ApiRequest } from '../http/api-request.js';
 import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
-import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
+import { defaultPageQuery, pageBody, type PageBody, type PageQuery } from '../http/page-query.js';
 
 const keyBody = z.object({
   id: z.string(),
@@ -52,8 +52,7 @@ export class PersonalApiKeysController {
   @SessionOnly()
   @ApiOperation({ summary: "List the caller's keys, newest first (masked, never the value)." })
   @ApiOkResponse({ schema: openApiSchema(paginated(keyBody)) })
-  async list(@CurrentAuth() auth: AuthContext, @Req() req: ApiRequest): Promise<PageBody<KeyBody>> {
-    const page = parsePage(req.query);
+  async list(@CurrentAuth() auth: AuthContext, @Query({ schema: defaultPageQuery }) page: PageQuery, @Req() req: ApiRequest): Promise<PageBody<KeyBody>> {
     return pageBody(req, page, await this.keys.list(auth.user.id, page), (key) => present(key));
   }
 

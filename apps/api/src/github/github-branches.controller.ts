@@ -1,12 +1,11 @@
-import { Controller, Get, Param, Req } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { BranchesService, githubErrors, IntegrationsService, type BranchesPage } from '#libs/github';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { UserTargetService } from '../users/user-target.service.js';
-import { branchesQuery, parseInstallationId } from './github-params.js';
+import { branchesQuery, installationIdParam } from './github-request-schemas.js';
 
 const branchesBody = z.object({
   branches: z.array(z.string()),
@@ -19,7 +18,7 @@ const branchesBody = z.object({
 
 /** Branches of a repository of a linked installation, from the cache (SPEC §4.6). */
 @ApiTags('integrations')
-@Controller('users/:uuid/integrations/github/:iid/branches')
+@Controller('users/:uuid/integrations/github/:installation_id/branches')
 export class GithubBranchesController {
   constructor(
     private readonly targets: UserTargetService,
@@ -31,10 +30,13 @@ export class GithubBranchesController {
   @RequireScope('user:read')
   @ApiOperation({ summary: 'Search the cached branches of `repo` (owner/repo); the default branch comes first.' })
   @ApiOkResponse({ schema: openApiSchema(branchesBody) })
-  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string, @Req() req: ApiRequest): Promise<BranchesPage> {
+  async list(
+    @CurrentAuth() auth: AuthContext,
+    @Param('uuid') uuid: string,
+    @Param('installation_id', { schema: installationIdParam }) installationId: number,
+    @Query({ schema: branchesQuery }) { repo, ...query }: z.output<typeof branchesQuery>,
+  ): Promise<BranchesPage> {
     const user = await this.targets.resolve(auth, uuid);
-    const installationId = parseInstallationId(iid);
-    const { repo, ...query } = branchesQuery(req.query);
     const row = await this.integrations.find(user.id, installationId);
     if (!row) throw githubErrors.integrationNotFound();
     return this.branches.list(row, repo, query);

@@ -1,13 +1,12 @@
-import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { githubErrors, IntegrationsService, ReposService, type GithubIntegration, type ReposPage } from '#libs/github';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { UserTargetService } from '../users/user-target.service.js';
-import { parseInstallationId, reposQuery } from './github-params.js';
+import { installationIdParam, reposQuery } from './github-request-schemas.js';
 
 const repoBody = z.object({
   id: z.number().int(),
@@ -31,7 +30,7 @@ const refreshedBody = z.object({ repositories: z.array(repoBody), refreshed_at: 
 
 /** Repositories of a linked installation, from the cache the worker keeps (SPEC §4.4, §4.5). */
 @ApiTags('integrations')
-@Controller('users/:uuid/integrations/github/:iid/repos')
+@Controller('users/:uuid/integrations/github/:installation_id/repos')
 export class GithubReposController {
   constructor(
     private readonly targets: UserTargetService,
@@ -43,10 +42,13 @@ export class GithubReposController {
   @RequireScope('user:read')
   @ApiOperation({ summary: 'Search the cached repositories of an installation (never pages GitHub in the request).' })
   @ApiOkResponse({ schema: openApiSchema(reposPageBody) })
-  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string, @Req() req: ApiRequest): Promise<ReposPage> {
+  async list(
+    @CurrentAuth() auth: AuthContext,
+    @Param('uuid') uuid: string,
+    @Param('installation_id', { schema: installationIdParam }) installationId: number,
+    @Query({ schema: reposQuery }) query: z.output<typeof reposQuery>,
+  ): Promise<ReposPage> {
     const user = await this.targets.resolve(auth, uuid);
-    const installationId = parseInstallationId(iid);
-    const query = reposQuery(req.query);
     return this.repos.list(await this.integration(user.id, installationId), query);
   }
 
@@ -58,11 +60,11 @@ export class GithubReposController {
   async refresh(
     @CurrentAuth() auth: AuthContext,
     @Param('uuid') uuid: string,
-    @Param('iid') iid: string,
+    @Param('installation_id', { schema: installationIdParam }) installationId: number,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<z.infer<typeof refreshedBody> | { status: 'queued' }> {
     const user = await this.targets.resolve(auth, uuid);
-    const result = await this.repos.refresh(await this.integration(user.id, parseInstallationId(iid)));
+    const result = await this.repos.refresh(await this.integration(user.id, installationId));
     if (result.status === 'queued') {
       res.status(202);
       return { status: 'queued' };

@@ -1,13 +1,13 @@
-import { Controller, Delete, Get, HttpCode, Param, Req } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Query, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { githubErrors, IntegrationsService, type GithubIntegration } from '#libs/github';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
-import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
+import { defaultPageQuery, pageBody, type PageBody, type PageQuery } from '../http/page-query.js';
 import { UserTargetService } from '../users/user-target.service.js';
-import { parseInstallationId } from './github-params.js';
+import { installationIdParam } from './github-request-schemas.js';
 
 const integrationBody = z.object({
   id: z.string(),
@@ -43,19 +43,23 @@ export class IntegrationsController {
   @RequireScope('user:read')
   @ApiOperation({ summary: "List a user's GitHub integrations, oldest first." })
   @ApiOkResponse({ schema: openApiSchema(paginated(integrationBody)) })
-  async list(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Req() req: ApiRequest): Promise<PageBody<IntegrationBody>> {
+  async list(
+    @CurrentAuth() auth: AuthContext,
+    @Param('uuid') uuid: string,
+    @Query({ schema: defaultPageQuery }) page: PageQuery,
+    @Req() req: ApiRequest,
+  ): Promise<PageBody<IntegrationBody>> {
     const user = await this.targets.resolve(auth, uuid);
-    const page = parsePage(req.query);
     return pageBody(req, page, await this.integrations.list(user.id, page), present);
   }
 
-  @Delete('github/:iid')
+  @Delete('github/:installation_id')
   @HttpCode(204)
   @RequireScope('user:write')
   @ApiOperation({ summary: 'Unlink a GitHub installation; the last user to unlink it also uninstalls the App.' })
   @ApiNoContentResponse()
-  async remove(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('iid') iid: string): Promise<void> {
+  async remove(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('installation_id', { schema: installationIdParam }) installationId: number): Promise<void> {
     const user = await this.targets.resolve(auth, uuid);
-    if (!(await this.integrations.unlink(user.id, parseInstallationId(iid)))) throw githubErrors.integrationNotFound();
+    if (!(await this.integrations.unlink(user.id, installationId))) throw githubErrors.integrationNotFound();
   }
 }

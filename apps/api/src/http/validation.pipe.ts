@@ -1,7 +1,7 @@
 import { Injectable, StandardSchemaValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { z } from 'zod';
-import { quotable, validationError, type DomainError } from '#libs/core';
+import { notFound, quotable, validationError, type DomainError } from '#libs/core';
 
 /** DRF's wording, which PostHog's clients show as is. */
 const TYPE_MESSAGES: Record<string, string> = {
@@ -21,6 +21,8 @@ const isZodDefault = (message: string) => /^(Invalid|Too (big|small)|Unrecognize
  * named by its top-level field, in DRF's codes and wording.
  */
 export function validationErrorFromIssue(issue: z.core.$ZodIssue): DomainError {
+  // A path id that cannot name anything is the resource's 404 (its schema says so).
+  if (issue.code === 'custom' && issue.params?.notFound === true) return notFound(issue.message);
   const attr = issue.path.length ? String(issue.path[0]) : null;
   // A schema that words its own sentence (PostHog's, e.g. a passkey label's) gives it, as
   // `invalid_input`, for every way the field fails, absence included.

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
@@ -7,7 +7,7 @@ import { notFound } from '#libs/core';
 import { OrganizationsService, type MembershipWithOrganization } from '#libs/organizations';
 import { UsersService } from '#libs/users';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
-import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
+import { defaultPageQuery, pageBody, type PageBody, type PageQuery } from '../http/page-query.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,8 +41,7 @@ export class OrganizationsController {
   @RequireScope('organization:read')
   @ApiOperation({ summary: "List the caller's organizations." })
   @ApiOkResponse({ schema: openApiSchema(paginated(organizationItem)) })
-  async list(@CurrentAuth() auth: AuthContext, @Req() req: ApiRequest): Promise<PageBody<OrganizationItem>> {
-    const page = parsePage(req.query);
+  async list(@CurrentAuth() auth: AuthContext, @Query({ schema: defaultPageQuery }) page: PageQuery, @Req() req: ApiRequest): Promise<PageBody<OrganizationItem>> {
     return pageBody(req, page, await this.organizations.listForUser(auth.user.id, page, scopedOrganizationsOf(auth)), present);
   }
 

@@ -6,11 +6,11 @@ import { AutonomyTargetService, SignalAutonomyService, type AutonomyChanges } fr
 import { openApiSchema } from '../http/openapi-schema.js';
 import { autonomyRequestSchema, autonomyResponseSchema, presentAutonomy, type AutonomyRequest, type AutonomyResponse } from './signal-autonomy.schemas.js';
 
-const ID_PARAM = { name: 'id', description: '`@me`; staff may also give another user\'s integer id or uuid.' };
+const ID_PARAM = { name: 'user_id', description: '`@me`; staff may also give another user\'s integer id or uuid.' };
 
 /** Per-user signal autonomy (SPEC §6); `user:write` for reads too, as in PostHog. */
 @ApiTags('signal autonomy')
-@Controller('users/:id/signal_autonomy')
+@Controller('users/:user_id/signal_autonomy')
 export class SignalAutonomyController {
   constructor(
     private readonly targets: AutonomyTargetService,
@@ -22,7 +22,7 @@ export class SignalAutonomyController {
   @ApiOperation({ summary: "The user's autonomy config; 404 when none is saved." })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ schema: openApiSchema(autonomyResponseSchema) })
-  async get(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<AutonomyResponse> {
+  async get(@CurrentAuth() auth: AuthContext, @Param('user_id') id: string): Promise<AutonomyResponse> {
     const user = await this.targets.resolve(auth.user, id);
     return presentAutonomy(await this.autonomy.get(user.id), user);
   }
@@ -33,7 +33,7 @@ export class SignalAutonomyController {
   @ApiOperation({ summary: 'Create or update the config; only the keys present in the body are written.' })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ schema: openApiSchema(autonomyResponseSchema) })
-  async save(@CurrentAuth() auth: AuthContext, @Param('id') id: string, @Body({ schema: autonomyRequestSchema }) body: z.output<typeof autonomyRequestSchema>): Promise<AutonomyResponse> {
+  async save(@CurrentAuth() auth: AuthContext, @Param('user_id') id: string, @Body({ schema: autonomyRequestSchema }) body: z.output<typeof autonomyRequestSchema>): Promise<AutonomyResponse> {
     const user = await this.targets.resolve(auth.user, id);
     const config = await this.autonomy.save(user.id, toChanges(body));
     return presentAutonomy(config, user);
@@ -45,7 +45,7 @@ export class SignalAutonomyController {
   @ApiOperation({ summary: 'Delete the config (also 204 when none is saved).' })
   @ApiParam(ID_PARAM)
   @ApiNoContentResponse()
-  async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
+  async remove(@CurrentAuth() auth: AuthContext, @Param('user_id') id: string): Promise<void> {
     const user = await this.targets.resolve(auth.user, id);
     await this.autonomy.remove(user.id);
   }

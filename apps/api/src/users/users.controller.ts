@@ -1,14 +1,14 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Req } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, Req } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
 import { CurrentAuth, RequireScope, SessionOnly, type AuthContext } from '#libs/auth';
 import { UsersService } from '#libs/users';
 import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
-import { pageBody, parsePage, type PageBody } from '../http/pagination.js';
+import { pageBody, type PageBody } from '../http/page-query.js';
 import { userBodySchema, type UserBody } from './user-body.js';
 import { UserBodyService } from './user-body.service.js';
 import { UserDeletionService } from './user-deletion.service.js';
-import { parseUserListFilter } from './user-list-filter.js';
+import { userListQuery, type UserListQuery } from './user-list-query.js';
 import { UserTargetService } from './user-target.service.js';
 import { userUpdateBodySchema } from './user-update-body.js';
 import { UserUpdateService } from './user-update.service.js';
@@ -29,15 +29,11 @@ export class UsersController {
   @Get()
   @RequireScope('user:read')
   @ApiOperation({ summary: 'List users: staff see every active user, others only themselves.' })
-  @ApiQuery({ name: 'email', required: false, description: 'Exact address, case-insensitive.' })
-  @ApiQuery({ name: 'is_staff', required: false, enum: ['true', 'false'] })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } })
-  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, default: 0 } })
   @ApiOkResponse({ schema: openApiSchema(paginated(userBodySchema)) })
   @ApiResponse({ status: 400, description: 'Invalid filter or page.', schema: errorBody })
-  async list(@CurrentAuth() auth: AuthContext, @Req() req: ApiRequest): Promise<PageBody<UserBody>> {
-    const filter = parseUserListFilter(req.query);
-    const page = parsePage(req.query);
+  async list(@CurrentAuth() auth: AuthContext, @Query({ schema: userListQuery }) query: UserListQuery, @Req() req: ApiRequest): Promise<PageBody<UserBody>> {
+    const { email, is_staff: isStaff, ...page } = query;
+    const filter = { ...(email === undefined ? {} : { email }), ...(isStaff === undefined ? {} : { isStaff }) };
     const found = await this.users.list(auth.user.isStaff ? filter : { ...filter, onlyId: auth.user.id }, page);
     const bodies = await this.bodies.presentMany(found.items, auth);
     return pageBody(req, page, { count: found.count, items: bodies }, (body) => body);
