@@ -1,4 +1,5 @@
-// Native-ESM Jest (see ../shared/TOOLCHAIN.md): @swc/jest transpiles, `npm run typecheck` type-checks.
+// Native-ESM Jest (run with --experimental-vm-modules by scripts/run-tests.mjs): @swc/jest transpiles,
+// `npm run typecheck` type-checks.
 const swc = ['@swc/jest', {
   swcrc: false,
   sourceMaps: 'inline',

@@ -11,7 +11,7 @@ import { REDIS } from '#libs/redis';
 const CHECK_TIMEOUT_MS = 2000;
 
 /**
- * The worker's optional probe port (`WORKER_PORT`, SPEC §7): `GET /health` (the process answers)
+ * The worker's optional probe port (`WORKER_PORT`): `GET /health` (the process answers)
  * and `GET /ready` (PostgreSQL and Redis answer), for an orchestrator's liveness/readiness checks,
  * and `GET /metrics` (Prometheus, docs/operations.md). Nothing else is served; the worker has no API.
  */

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { isScope } from './scopes.js';
+import { isUuid, quotable } from '#libs/core';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A value an error message may quote: short scalars only (docs/api.md, error bodies). */
-const quotable = (value: unknown): string | null =>
-  typeof value === 'number' || typeof value === 'boolean' || (typeof value === 'string' && value.length <= 100) ? String(value) : null;
 
 const scopes = z.array(z.unknown()).superRefine((list, ctx) => {
   if (list.length === 0) {
@@ -14,13 +11,14 @@ const scopes = z.array(z.unknown()).superRefine((list, ctx) => {
   }
   const bad = list.find((s) => !isScope(s));
   if (bad !== undefined) {
-    const shown = quotable(bad);
-    ctx.addIssue({ code: 'custom', message: shown === null ? 'Invalid scope.' : `Invalid scope: ${shown}` });
+    // null is not quoted here: "Invalid scope: null" would read as a scope named null.
+    const shown = bad === null ? undefined : quotable(bad);
+    ctx.addIssue({ code: 'custom', message: shown === undefined ? 'Invalid scope.' : `Invalid scope: ${shown}` });
   }
 }) as unknown as z.ZodType<string[]>;
 
 const scopedOrganizations = z.array(z.unknown()).superRefine((list, ctx) => {
-  if (list.some((id) => typeof id !== 'string' || !UUID_RE.test(id))) ctx.addIssue({ code: 'custom', message: 'Invalid organization UUID' });
+  if (list.some((id) => !isUuid(id))) ctx.addIssue({ code: 'custom', message: 'Invalid organization UUID' });
 }).transform((list) => [...new Set((list as string[]).map((id) => id.toLowerCase()))]);
 
 const scopedTeams = z.array(z.number().int()).transform((list) => [...new Set(list)]);

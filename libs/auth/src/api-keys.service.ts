@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { EntityManager, Repository } from 'typeorm';
-import { notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
+import { isUuid, notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { OrganizationsService } from '#libs/organizations';
 import { User } from '#libs/users';
@@ -11,7 +11,6 @@ import { PersonalApiKey } from './personal-api-key.entity.js';
 
 const LAST_USED_RESOLUTION_MS = 3600_000;
 export const MAX_API_KEYS_PER_USER = 10;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface NewApiKeyInput {
   label: string;
@@ -86,7 +85,7 @@ export class ApiKeysService {
 
   /** One of the user's keys; anyone else's, an unknown or a malformed id is a 404. */
   async get(userId: number, id: string): Promise<PersonalApiKey> {
-    const key = UUID_RE.test(id) ? await this.keys.findOneBy({ id, userId }) : null;
+    const key = isUuid(id) ? await this.keys.findOneBy({ id, userId }) : null;
     if (!key) throw notFound();
     return key;
   }
@@ -135,7 +134,7 @@ export class ApiKeysService {
   }
 
   async delete(userId: number, id: string): Promise<void> {
-    const result = UUID_RE.test(id) ? await this.keys.delete({ id, userId }) : { affected: 0 };
+    const result = isUuid(id) ? await this.keys.delete({ id, userId }) : { affected: 0 };
     if (!result.affected) throw notFound();
   }
 

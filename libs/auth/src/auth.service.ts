@@ -50,7 +50,7 @@ export class AuthService {
   async reauthenticate(auth: AuthContext, password: unknown): Promise<Session | null> {
     if (auth.via !== 'session') return null;
     if (typeof password !== 'string' || !password) throw new DomainError('validation', 'required', 'This field is required.', 'password');
-    // A stolen session must not become an oracle for the password: same budget as §1.5.
+    // A stolen session must not become an oracle for the password: same budget as a password change's current_password (docs/api.md, Throttles).
     await this.throttles.consume('passwordPerUser', String(auth.user.id));
     if (!(await verifyPassword(auth.user.password, password))) {
       throw validationError('incorrect_password', 'Your current password is incorrect.', 'password');

@@ -8,7 +8,7 @@ export function sensitiveSessionExpiresAt(auth: AuthContext, maxAgeS: number): D
   return new Date(since + maxAgeS * 1000);
 }
 
-/** Sensitive session actions need a login or re-auth within `maxAgeS` (SPEC §1.4). */
+/** Sensitive session actions need a login or re-auth within `maxAgeS`. */
 export function assertRecentlyAuthenticated(auth: AuthContext, maxAgeS: number): void {
   const expiresAt = sensitiveSessionExpiresAt(auth, maxAgeS);
   if (expiresAt && expiresAt.getTime() < Date.now()) {

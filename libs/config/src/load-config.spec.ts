@@ -11,7 +11,7 @@ const messageOf = (env: NodeJS.ProcessEnv): string => {
   throw new Error('parseConfig accepted a bad environment');
 };
 
-describe('parseConfig (SPEC §7)', () => {
+describe('parseConfig', () => {
   it('gives development defaults for an empty environment', () => {
     const config = parseConfig({});
     expect(config).toMatchObject({

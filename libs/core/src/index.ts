@@ -11,3 +11,4 @@ export {
 export type { Page, PageRequest } from './page.js';
 export { MAX_QUOTED_LENGTH, quotable } from './quote.js';
 export { SecretBox } from './secret-box.js';
+export { isUuid } from './uuid.js';

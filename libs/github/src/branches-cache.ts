@@ -8,7 +8,7 @@ export type BranchesEntry =
   | { missing: false; branches: string[]; default_branch: string | null; synced_at: number }
   | { missing: true; synced_at: number };
 
-/** Entries are evicted after 24 h (SPEC §4.6); stale ones are served while a refresh runs. */
+/** Entries are evicted after 24 h; stale ones are served while a refresh runs. */
 const ENTRY_TTL_S = 24 * 3600;
 
 @Injectable()

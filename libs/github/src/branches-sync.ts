@@ -5,14 +5,14 @@ import { GITHUB_TUNING, type GithubTuning } from './github-tuning.js';
 import { InstallationCalls } from './installation-calls.js';
 import type { SyncOutcome } from './sync-outcome.js';
 
-/** Default branch first, then the rest by name (SPEC §4.6). */
+/** Default branch first, then the rest by name. */
 export function orderBranches(names: string[], defaultBranch: string | null): string[] {
   const rest = names.filter((n) => n !== defaultBranch).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return defaultBranch !== null && names.includes(defaultBranch) ? [defaultBranch, ...rest] : rest;
 }
 
 /**
- * The branches refresh job (SPEC §5): every page of `GET /repos/{o}/{r}/branches`, the default
+ * The branches refresh job: every page of `GET /repos/{o}/{r}/branches`, the default
  * branch from `GET /repos/{o}/{r}` (cached 6 h). A repository the installation cannot see (404)
  * is remembered as such, so the API answers 404 from the cache.
  */

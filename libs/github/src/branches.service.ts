@@ -18,7 +18,7 @@ export interface BranchesPage {
   stale: boolean;
 }
 
-/** Branches of one repository, served only from the cache (SPEC §4.6), same rules as repositories. */
+/** Branches of one repository, served only from the cache, same rules as repositories. */
 @Injectable()
 export class BranchesService {
   private readonly logger = new Logger('BranchesService');

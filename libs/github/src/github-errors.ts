@@ -1,6 +1,6 @@
 import { DomainError, notFound } from '#libs/core';
 
-/** The API errors of the GitHub endpoints (SPEC §4), with their exact messages. */
+/** The API errors of the GitHub endpoints, with their exact messages. */
 export const githubErrors = {
   integrationNotFound: () => notFound('No GitHub integration found for this installation.'),
   repositoryNotFound: () => notFound('Repository not found for this installation.'),

@@ -1,4 +1,4 @@
-/** What a failed GitHub call means for us (research §3.4, §4). */
+/** What a failed GitHub call means for us (docs/operations.md, metrics; docs/api.md, GitHub). */
 export type GithubFailure =
   | { kind: 'not_modified' }
   | { kind: 'not_found' }

@@ -14,7 +14,7 @@ export interface CallHandlers {
 }
 
 /**
- * Runs one job's GitHub work as an installation, with the rules every job shares (SPEC §5): no call
+ * Runs one job's GitHub work as an installation, with the rules every job shares: no call
  * for deleted or suspended installations or before a rate-limit reset; a 401 drops the shared token
  * and tries once more; 404 on token mint → deleted; "suspended" → suspended; rate limits → delay.
  */

@@ -89,14 +89,14 @@ export class IntegrationsService {
     return true;
   }
 
-  /** Every row of the user goes; installations nobody else references are released (SPEC §2.4). */
+  /** Every row of the user goes; installations nobody else references are released. */
   async unlinkAll(userId: number): Promise<void> {
     const rows = await this.rows.find({ where: { userId } });
     await this.rows.delete({ userId });
     for (const row of rows) await this.releaseIfUnreferenced(Number(row.installationId));
   }
 
-  /** The login of the user's most recently linked installation (SPEC §2.6). */
+  /** The login of the user's most recently linked installation. */
   async githubLogin(userId: number): Promise<string | null> {
     const row = await this.rows.findOne({ where: { userId }, order: { createdAt: 'DESC', id: 'DESC' } });
     return row?.githubUser.login ?? null;

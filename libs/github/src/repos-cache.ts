@@ -5,7 +5,7 @@ import { REDIS } from '#libs/redis';
 import { cacheKeys } from './cache-keys.js';
 import type { InstallationStatus } from './github-integration.entity.js';
 
-/** One repository as the API serves it (SPEC §4.4). */
+/** One repository as the API serves it. */
 export interface CachedRepo {
   id: number;
   name: string;
@@ -48,7 +48,7 @@ const num = (v: string | undefined) => (v === undefined || v === '' ? undefined 
 
 export const foldName = (s: string) => s.toLowerCase();
 
-/** Serving order (SPEC §4.4): `full_name` case-folded ascending. */
+/** Serving order: `full_name` case-folded ascending. */
 export const byFoldedFullName = (a: CachedRepo, b: CachedRepo) => {
   const x = foldName(a.full_name);
   const y = foldName(b.full_name);

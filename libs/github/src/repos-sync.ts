@@ -29,7 +29,7 @@ const slim = (r: GithubRepo): CachedRepo => ({
 });
 
 /**
- * The repos refresh job (SPEC §5): every page of `GET /installation/repositories?per_page=100`
+ * The repos refresh job: every page of `GET /installation/repositories?per_page=100`
  * through Octokit's paginator, page 1 conditional on the stored ETag (a 304 only bumps
  * `refreshed_at`), and the snapshot swapped in only after the sweep completed.
  */

@@ -26,7 +26,7 @@ export type RefreshResult = { status: 'done'; repositories: CachedRepo[]; refres
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-/** Repositories served only from the Redis cache (SPEC §4.4, §4.5); GitHub is the worker's job. */
+/** Repositories served only from the Redis cache; GitHub is the worker's job. */
 @Injectable()
 export class ReposService {
   private readonly logger = new Logger('ReposService');

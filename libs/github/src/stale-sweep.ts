@@ -15,7 +15,7 @@ export function jitteredTtlMs(ttlS: number, installationId: number, syncedAt: nu
 }
 
 /**
- * The scheduled sweep (SPEC §5): a low-priority refresh for every linked, active installation whose
+ * The scheduled sweep: a low-priority refresh for every linked, active installation whose
  * cache is older than its jittered TTL. Safe from several workers at once: the refresh jobs are
  * de-duplicated per installation, so a second sweep adds nothing.
  */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { GithubLoginLookup, UserDeletionListener } from '#libs/users';
 import { IntegrationsService } from './integrations.service.js';
 
-/** `github_login` of a user (SPEC §2.6): the login of their most recently linked installation. */
+/** `github_login` of a user: the login of their most recently linked installation. */
 @Injectable()
 export class GithubLoginFromIntegrations extends GithubLoginLookup {
   constructor(private readonly integrations: IntegrationsService) {
@@ -15,7 +15,7 @@ export class GithubLoginFromIntegrations extends GithubLoginLookup {
 }
 
 /**
- * Before a user is hard-deleted (SPEC §2.4): their integration rows go, and every installation no
+ * Before a user is hard-deleted: their integration rows go, and every installation no
  * other user references has its Redis cache purged and the App uninstalled on GitHub.
  */
 @Injectable()

@@ -12,7 +12,7 @@ interface Payload {
 }
 
 /**
- * What the worker does with a webhook (SPEC §5). Each event is taken as "this changed, re-read it"
+ * What the worker does with a webhook. Each event is taken as "this changed, re-read it"
  * (deliveries can be lost or reordered), and installations no user links are ignored.
  */
 @Injectable()

@@ -10,7 +10,7 @@ import { GithubJobs } from './github-jobs.js';
 const DELIVERY_TTL_S = 3 * 24 * 3600;
 
 /**
- * Incoming GitHub webhooks (SPEC §5): the signature is checked over the raw bytes, a delivery is
+ * Incoming GitHub webhooks: the signature is checked over the raw bytes, a delivery is
  * accepted once, and the work is left to the worker so GitHub gets its answer fast.
  */
 @Injectable()

@@ -4,8 +4,8 @@ import { AccountNotifier, UsersService, type AccountNotice } from '#libs/users';
 import { Mailer } from './mailer.js';
 
 /**
- * Security notices to the account address (the `AccountNotifier` seam of libs/users; the 2FA flows
- * call it too). Skipped silently when e-mail is not available; never throws.
+ * Security notices to the account address (the `AccountNotifier` seam of libs/users). Skipped
+ * silently when e-mail is not available; never throws.
  */
 @Injectable()
 export class MailAccountNotifier extends AccountNotifier {

@@ -3,9 +3,9 @@ import type { Redis } from 'ioredis';
 import { randomBytes, randomInt } from 'node:crypto';
 import { SessionsService, ThrottlesService } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { validationError } from '#libs/core';
+import { isUuid, validationError } from '#libs/core';
 import { REDIS } from '#libs/redis';
-import { isUuid, UsersService, type User } from '#libs/users';
+import { UsersService, type User } from '#libs/users';
 import { hmacKey, sameHex, sha256 } from './hashing.js';
 import { Mailer } from './mailer.js';
 

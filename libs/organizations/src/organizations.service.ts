@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
+import { isUuid, notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { Membership, MembershipLevel } from './membership.entity.js';
 import { Organization } from './organization.entity.js';
 import { Team } from './team.entity.js';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CreatedOrganization {
   organization: Organization;
@@ -47,7 +46,7 @@ export class OrganizationsService {
   }
 
   findById(id: string): Promise<Organization | null> {
-    if (!UUID_RE.test(id)) return Promise.resolve(null);
+    if (!isUuid(id)) return Promise.resolve(null);
     return this.organizations.findOneBy({ id });
   }
 
@@ -88,7 +87,7 @@ export class OrganizationsService {
   /** The user's memberships, oldest first; `onlyIds` narrows them (a key scoped to organizations). */
   async listForUser(userId: number, page: PageRequest, onlyIds: string[] | null = null): Promise<Page<MembershipWithOrganization>> {
     const [items, count] = await this.memberships.findAndCount({
-      where: onlyIds ? { userId, organizationId: In(onlyIds.filter((id) => UUID_RE.test(id))) } : { userId },
+      where: onlyIds ? { userId, organizationId: In(onlyIds.filter((id) => isUuid(id))) } : { userId },
       relations: { organization: true },
       order: { joinedAt: 'ASC', id: 'ASC' },
       take: page.limit,
@@ -98,7 +97,7 @@ export class OrganizationsService {
   }
 
   membership(organizationId: string, userId: number): Promise<Membership | null> {
-    if (!UUID_RE.test(organizationId)) return Promise.resolve(null);
+    if (!isUuid(organizationId)) return Promise.resolve(null);
     return this.memberships.findOneBy({ organizationId, userId });
   }
 
@@ -107,7 +106,7 @@ export class OrganizationsService {
   }
 
   async teamsOf(organizationId: string): Promise<Team[]> {
-    if (!UUID_RE.test(organizationId)) return [];
+    if (!isUuid(organizationId)) return [];
     const rows = (await this.dataSource.query('SELECT to_jsonb(t) AS team FROM teams t WHERE t.organization_id = $1 ORDER BY t.id', [organizationId])) as Array<{ team: Record<string, unknown> }>;
     return rows.map((row) => hydrate(this.dataSource, Team, row.team));
   }

@@ -1,4 +1,4 @@
-/** Signal autonomy: each user's auto-start priority and Slack notification settings (SPEC §6). */
+/** Signal autonomy: each user's auto-start priority and Slack notification settings. */
 export { SignalAutonomyModule } from './signal-autonomy.module.js';
 export { SignalAutonomyService } from './signal-autonomy.service.js';
 export { AutonomyTargetService } from './autonomy-target.service.js';

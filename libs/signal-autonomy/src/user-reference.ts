@@ -1,4 +1,4 @@
-import { isUuid } from '#libs/users';
+import { isUuid } from '#libs/core';
 
 /** How `<id>` in `/api/users/<id>/signal_autonomy/` names a user. */
 export type UserReference = { kind: 'me' } | { kind: 'id'; id: number } | { kind: 'uuid'; uuid: string };

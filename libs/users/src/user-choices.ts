@@ -1,6 +1,6 @@
 import type { ShortcutPosition, ThemeMode, ToolbarMode } from './user.entity.js';
 
-/** The allowed values of the user's enum fields (SPEC §2.3). */
+/** The allowed values of the user's enum fields. */
 export const TOOLBAR_MODES: readonly ToolbarMode[] = ['disabled', 'toolbar'];
 export const THEME_MODES: readonly ThemeMode[] = ['light', 'dark', 'system'];
 export const SHORTCUT_POSITIONS: readonly ShortcutPosition[] = ['above', 'below', 'hidden'];

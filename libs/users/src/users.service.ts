@@ -3,13 +3,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { IsNull, QueryFailedError, type FindOptionsWhere, type Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
-import { validationError, type Page, type PageRequest } from '#libs/core';
+import { isUuid, validationError, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { hashPassword } from './passwords.js';
 import { NOTIFICATION_MAP_KEYS } from './validation/notification-settings-update.js';
 import { User } from './user.entity.js';
 
-/** Filters of the user list (SPEC §2.1); `onlyId` narrows it to one user (non-staff callers). */
+/** Filters of the user list; `onlyId` narrows it to one user (non-staff callers). */
 export interface UserListFilter {
   onlyId?: number;
   email?: string;
@@ -35,10 +35,6 @@ export interface NewUser {
   isEmailVerified?: boolean | null;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Whether `value` is a syntactically valid uuid (so a malformed one is a 404, not a SQL error). */
-export const isUuid = (value: string): boolean => UUID_RE.test(value);
 
 @Injectable()
 export class UsersService {

@@ -15,7 +15,7 @@ const SESSION_ONLY = { type: 'authentication_error', code: 'authentication_faile
 const missingScope = (scope: string) => ({ type: 'authentication_error', code: 'permission_denied', detail: `API key missing required scope '${scope}'`, attr: null });
 const UNKNOWN_KEY = `phx_${'A'.repeat(43)}`;
 
-describe('personal API key authentication (SPEC §1.2, §1.3)', () => {
+describe('personal API key authentication', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();
@@ -162,7 +162,7 @@ describe('personal API key authentication (SPEC §1.2, §1.3)', () => {
   });
 });
 
-describe('personal API key endpoints (SPEC §1.2)', () => {
+describe('personal API key endpoints', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

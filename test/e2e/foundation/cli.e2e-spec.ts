@@ -17,7 +17,7 @@ const refused = async (expected: RegExp, ...args: string[]) => {
   expect(stderr).not.toMatch(/\n\s+at /);
 };
 
-describe('CLI (SPEC §7)', () => {
+describe('CLI', () => {
   let t: TestApp;
   beforeAll(async () => {
     ensureBuilt();

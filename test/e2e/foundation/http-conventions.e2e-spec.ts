@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../../support/test-app.js';
 const origin = (res: { request: { url: string } }) => new URL(res.request.url).origin;
 const NOT_FOUND = { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null };
 
-describe('HTTP conventions (SPEC §0)', () => {
+describe('HTTP conventions', () => {
   let t: TestApp;
   let key: string;
   beforeAll(async () => {

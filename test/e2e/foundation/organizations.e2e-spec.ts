@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 const NOT_FOUND = { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null };
 
-describe('organizations (SPEC §3)', () => {
+describe('organizations', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { registeredRoutes } from '../../support/routes.js';
 
-describe('health, readiness, docs and CORS (SPEC §1.1, §7)', () => {
+describe('health, readiness, docs and CORS', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ config: { CORS_ORIGINS: ['https://app.example.com'] } });

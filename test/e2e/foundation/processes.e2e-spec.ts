@@ -20,7 +20,7 @@ const freePort = () =>
 const jsonLines = (text: string) =>
   text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe('the built processes (SPEC §7)', () => {
+describe('the built processes', () => {
   beforeAll(() => ensureBuilt(), 180_000);
 
   describe('api', () => {

@@ -6,8 +6,8 @@ import { registeredRoutes, type RegisteredRoute } from '../../support/routes.js'
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
 /**
- * SPEC §8, transcribed. A CHANGE TO THIS TABLE IS A PERMISSION CHANGE: it needs the same review as
- * a change to SPEC §8 itself. Path parameters are compared by position only (`:uuid` = `:id`).
+ * Who may call each route. A CHANGE TO THIS TABLE IS A PERMISSION CHANGE: it needs the same review
+ * as a change to the access rules in docs/api.md (Authentication). Path parameters are compared by position only (`:uuid` = `:id`).
  * Rows for routes another part of the service adds are checked once the route exists.
  */
 const PUBLIC: AccessRule = { kind: 'public' };
@@ -16,7 +16,7 @@ const SESSION_OR_OWN_KEY: AccessRule = { kind: 'session_or_own_key' };
 const scope = (s: 'user:read' | 'user:write' | 'organization:read' | 'organization:write'): AccessRule => ({ kind: 'scope', scope: s });
 
 const SCOPE_TABLE: Record<string, AccessRule> = {
-  // Users (§2)
+  // Users
   'GET /api/users': scope('user:read'),
   'GET /api/users/:p': scope('user:read'),
   'PATCH /api/users/:p': scope('user:write'),
@@ -26,11 +26,11 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'GET /api/users/:p/github_login': scope('user:read'),
   'GET /api/users/:p/hedgehog_config': scope('user:read'),
   'PATCH /api/users/:p/hedgehog_config': scope('user:write'),
-  // Signal autonomy (§6)
+  // Signal autonomy
   'GET /api/users/:p/signal_autonomy': scope('user:write'),
   'POST /api/users/:p/signal_autonomy': scope('user:write'),
   'DELETE /api/users/:p/signal_autonomy': scope('user:write'),
-  // Personal GitHub integrations (§4)
+  // Personal GitHub integrations
   'GET /api/users/:p/integrations': scope('user:read'),
   'GET /api/users/:p/integrations/github/:p/repos': scope('user:read'),
   'GET /api/users/:p/integrations/github/:p/branches': scope('user:read'),
@@ -41,7 +41,7 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'POST /api/users/:p/integrations/github/prepare_callback': scope('user:write'),
   'GET /api/integrations/github/callback': PUBLIC,
   'POST /api/integrations/github/webhook': PUBLIC,
-  // Personal API keys (§1.2): a key cannot manage keys.
+  // Personal API keys: a key cannot manage keys.
   'GET /api/personal_api_keys': SESSION,
   'POST /api/personal_api_keys': SESSION,
   'DELETE /api/personal_api_keys/:p': SESSION,
@@ -51,16 +51,16 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'PATCH /api/personal_api_keys/:p': SESSION,
   'PUT /api/personal_api_keys/:p': SESSION,
   'POST /api/personal_api_keys/:p/roll': SESSION,
-  // Organizations (§3)
+  // Organizations
   'GET /api/organizations': scope('organization:read'),
   'POST /api/organizations': scope('organization:write'),
   'DELETE /api/organizations/:p': scope('organization:write'),
-  // Sessions (§1.1): logout and reauth act on the browser session itself.
+  // Sessions: logout and reauth act on the browser session itself.
   'POST /api/login': PUBLIC,
   'POST /api/logout': SESSION,
   'POST /api/reauth': SESSION,
   'GET /api/csrf': SESSION,
-  // Passkeys (§11 Part B, §14): management is session only; the discoverable login is public.
+  // Passkeys: management is session only; the discoverable login is public.
   'POST /api/webauthn/register/begin': SESSION,
   'POST /api/webauthn/register/complete': SESSION,
   'GET /api/webauthn/credentials': SESSION,
@@ -70,18 +70,18 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'DELETE /api/webauthn/credentials/:p': SESSION,
   'POST /api/webauthn/login/begin': PUBLIC,
   'POST /api/webauthn/login/complete': PUBLIC,
-  // E-mail flows (§12): public; the e-mail change cancel is session only.
+  // E-mail flows: public; the e-mail change cancel is session only.
   'POST /api/reset': PUBLIC,
   'GET /api/reset/:p': PUBLIC,
   'POST /api/reset/:p': PUBLIC,
-  // Operations (§7)
+  // Operations
   'GET /api/health': PUBLIC,
   'GET /api/ready': PUBLIC,
 };
 
 const tableKey = (route: RegisteredRoute) => `${route.method} ${route.path.replace(/:\w+/g, ':p')}`;
 
-describe('route access declarations (SPEC §1.3, §8)', () => {
+describe('route access declarations', () => {
   let t: TestApp;
   let routes: RegisteredRoute[];
   beforeAll(async () => {
@@ -99,9 +99,9 @@ describe('route access declarations (SPEC §1.3, §8)', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('every registered route is in the §8 table, with the rule the table gives', () => {
+  it('every registered route is in the access table, with the rule the table gives', () => {
     const rows = routes.map((r) => ({ route: tableKey(r), access: r.access }));
-    const expected = routes.map((r) => ({ route: tableKey(r), access: SCOPE_TABLE[tableKey(r)] ?? 'MISSING FROM THE §8 TABLE' }));
+    const expected = routes.map((r) => ({ route: tableKey(r), access: SCOPE_TABLE[tableKey(r)] ?? 'MISSING FROM THE ACCESS TABLE' }));
     expect(rows).toEqual(expected);
   });
 });

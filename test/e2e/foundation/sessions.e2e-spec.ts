@@ -10,7 +10,7 @@ const cookiesOf = (res: { headers: Record<string, unknown> }) => ([] as string[]
 const cookie = (res: { headers: Record<string, unknown> }, name: string) => cookiesOf(res).find((c) => c.startsWith(`${name}=`));
 const attributes = (setCookie: string | undefined) => (setCookie ?? '').split(';').slice(1).map((a) => a.trim().toLowerCase());
 
-describe('sessions (SPEC §1.1, §1.4)', () => {
+describe('sessions', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser } from '../../support/fixtures.js';
 import { eventually, linkedUser, newInstallationId, startGithubHarness, type GithubHarness } from './support/github-harness.js';
 
-describe('GET .../integrations/github/<id>/branches/ (SPEC §4.6)', () => {
+describe('GET .../integrations/github/<id>/branches/', () => {
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness({ config: { GITHUB_COLD_WAIT_MS: 1500 } });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 
-describe('connecting without a configured GitHub App (SPEC §4.1)', () => {
+describe('connecting without a configured GitHub App', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({ config: { GITHUB_APP_ID: undefined, GITHUB_APP_SLUG: undefined, GITHUB_APP_PRIVATE_KEY: undefined } });

@@ -9,7 +9,7 @@ const failure = (reason: string) => `http://frontend.test/settings/user?github_l
 const callback = (params: Record<string, string>, client: SessionClient) =>
   client.get(`/api/integrations/github/callback?${new URLSearchParams(params)}`);
 
-describe('connecting a GitHub App installation (SPEC §4.1)', () => {
+describe('connecting a GitHub App installation', () => {
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ageCache, ageToken, eventually, linkedUser, meta, mints, newInstallationId, repoCalls, startGithubHarness, type GithubHarness } from './support/github-harness.js';
 
-describe('GitHub faults in the worker (SPEC §5)', () => {
+describe('GitHub faults in the worker', () => {
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness({ config: { GITHUB_REFRESH_WAIT_MS: 2000 } });

@@ -6,7 +6,7 @@ import { eventually, linkedUser, meta, newInstallationId, startGithubHarness, ty
 
 const NOT_FOUND = { type: 'invalid_request', code: 'not_found', detail: 'No GitHub integration found for this installation.', attr: null };
 
-describe('GET/DELETE .../integrations/ (SPEC §4.2, §4.3) and the users seams (§2.4, §2.6)', () => {
+describe('GET/DELETE .../integrations/ and the users seams (deletion, github_login)', () => {
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness();

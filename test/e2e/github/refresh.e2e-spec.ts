@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ageCache, eventually, linkedUser, meta, newInstallationId, repoCalls, startGithubHarness, sweeps, type GithubHarness } from './support/github-harness.js';
 
-describe('POST .../integrations/github/<id>/repos/refresh/ (SPEC §4.5)', () => {
+describe('POST .../integrations/github/<id>/repos/refresh/', () => {
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness({ config: { GITHUB_REFRESH_WAIT_MS: 1500 } });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser } from '../../support/fixtures.js';
 import { ageCache, eventually, linkedUser, meta, mints, newInstallationId, repoCalls, startGithubHarness, type GithubHarness } from './support/github-harness.js';
 
-describe('GET .../integrations/github/<id>/repos/ (SPEC §4.4)', () => {
+describe('GET .../integrations/github/<id>/repos/', () => {
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness({ config: { GITHUB_COLD_WAIT_MS: 1500 } });

@@ -5,7 +5,7 @@ import { GithubJob, SchedulerId } from '#libs/github';
 import { GithubSchedule } from '../../../apps/worker/src/github/github-schedule.js';
 import { ageCache, eventually, linkedUser, meta, newInstallationId, startGithubHarness, sweeps, type GithubHarness } from './support/github-harness.js';
 
-describe('the stale sweep schedule (SPEC §5)', () => {
+describe('the stale sweep schedule', () => {
   let h: GithubHarness;
   let events: QueueEvents;
   beforeAll(async () => {

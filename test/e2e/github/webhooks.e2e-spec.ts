@@ -4,7 +4,7 @@ import type { AppConfig } from '#libs/config';
 import { WebhooksService } from '#libs/github';
 import { eventually, linkedUser, meta, newInstallationId, startGithubHarness, type GithubHarness } from './support/github-harness.js';
 
-describe('POST /api/integrations/github/webhook (SPEC §5)', () => {
+describe('POST /api/integrations/github/webhook', () => {
   let h: GithubHarness;
   beforeAll(async () => {
     h = await startGithubHarness();

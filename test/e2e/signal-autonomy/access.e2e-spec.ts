@@ -5,7 +5,7 @@ import { createApiKey, createUser, loggedInUser } from '../../support/fixtures.j
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { autonomyUrl, bearer, MISSING_WRITE_SCOPE, NOT_FOUND, OTHER_USERS_FORBIDDEN, storedConfigs } from './autonomy-helpers.js';
 
-describe('signal autonomy: who may call it and for whom (SPEC §6, §1.3, §8)', () => {
+describe('signal autonomy: who may call it and for whom', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -6,7 +6,7 @@ import { autonomyUrl, bearer, storedConfigs } from './autonomy-helpers.js';
 const FIELDS = ['autostart_priority', 'slack_notification_channel', 'slack_notification_min_priority'] as const;
 type Field = (typeof FIELDS)[number];
 
-describe('signal autonomy: concurrent create-or-update (SPEC §6)', () => {
+describe('signal autonomy: concurrent create-or-update', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -8,7 +8,7 @@ import { autonomyUrl, bearer, ISO_TIMESTAMP, NOT_FOUND, storedConfigs } from './
 const choice = (attr: string, input: string) => ({ type: 'validation_error', code: 'invalid_choice', detail: `${input} is not a valid choice.`, attr });
 const notChoice = (attr: string) => ({ type: 'validation_error', code: 'invalid_choice', detail: 'Not a valid choice.', attr });
 
-describe('signal autonomy: reading, partial writes and deleting (SPEC §6)', () => {
+describe('signal autonomy: reading, partial writes and deleting', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -6,7 +6,7 @@ import { denied, expectError, makeSessionStale, NON_STAFF_ME, REAUTH, storedUser
 
 const SESSION_ONLY = { type: 'authentication_error', code: 'authentication_failed', detail: 'This action requires a browser session.', attr: null };
 
-describe('user detail actions (SPEC §2.5–§2.7)', () => {
+describe('user detail actions', () => {
   let t: TestApp;
   const logins = new Map<number, string>();
   beforeAll(async () => {

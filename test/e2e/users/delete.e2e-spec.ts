@@ -8,7 +8,7 @@ import { denied, expectError, makeSessionStale, NON_STAFF_ME, REAUTH, storedUser
 
 const CONFLICT = { type: 'server_error', code: 'conflict', detail: 'Cannot delete user with organization memberships.', attr: null };
 
-describe('DELETE /api/users/<uuid>/ (SPEC §2.4)', () => {
+describe('DELETE /api/users/<uuid>/', () => {
   let t: TestApp;
   const beforeUserDeleted = jest.fn(async (_userId: number) => undefined);
   beforeAll(async () => {

@@ -18,7 +18,7 @@ export const REAUTH = denied('This action requires you to be recently authentica
 /** The user's row as stored now (not the copy an earlier call returned). */
 export const storedUser = (t: TestApp, id: number) => t.dataSource.getRepository(User).findOneBy({ id });
 
-/** Ages the session past the re-auth window (SPEC §1.4) by moving its login time 3 hours back. */
+/** Ages the session past the re-auth window by moving its login time 3 hours back. */
 export async function makeSessionStale(t: TestApp, client: SessionClient): Promise<void> {
   const key = `session:${client.sessionId}`;
   const session = JSON.parse((await t.redis.get(key))!);

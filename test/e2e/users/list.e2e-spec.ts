@@ -4,7 +4,7 @@ import { createApiKey, createUser, loggedInUser } from '../../support/fixtures.j
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { expectError, validation } from './helpers.js';
 
-describe('GET /api/users/ (SPEC §2.1)', () => {
+describe('GET /api/users/', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

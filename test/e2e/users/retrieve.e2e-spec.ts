@@ -7,7 +7,7 @@ import { expectError, denied, NON_STAFF_ME, storedUser } from './helpers.js';
 
 const notFound = { type: 'invalid_request', code: 'not_found', detail: 'Not found.', attr: null };
 
-describe('GET /api/users/<uuid>/ (SPEC §2.2)', () => {
+describe('GET /api/users/<uuid>/', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

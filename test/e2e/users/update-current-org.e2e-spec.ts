@@ -6,7 +6,7 @@ import { createOrganization, createUser, loggedInUser, type SessionClient } from
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { expectError, snapshot, validation } from './helpers.js';
 
-describe('PATCH /api/users/@me/: current organization and team (SPEC §2.3)', () => {
+describe('PATCH /api/users/@me/: current organization and team', () => {
   let t: TestApp;
   let user: User;
   let client: SessionClient;

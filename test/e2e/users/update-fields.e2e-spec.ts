@@ -4,7 +4,7 @@ import { createUser, loggedInUser, type SessionClient } from '../../support/fixt
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { expectError, snapshot, storedUser, validation } from './helpers.js';
 
-describe('PATCH /api/users/@me/: field rules (SPEC §2.3 step 3)', () => {
+describe('PATCH /api/users/@me/: field rules', () => {
   let t: TestApp;
   let client: SessionClient;
   let userId: number;

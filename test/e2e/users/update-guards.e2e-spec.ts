@@ -6,7 +6,7 @@ import { denied, expectError, makeSessionStale, NON_STAFF_ME, REAUTH, snapshot, 
 const IDENTITY = denied('You can only change your email or password from the app, not with an API key or token.');
 const NOT_STAFF = denied('You are not a staff user, contact your instance admin.');
 
-describe('PATCH /api/users/<uuid>/: who may change what (SPEC §2.3 steps 1–2)', () => {
+describe('PATCH /api/users/<uuid>/: who may change what', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -7,7 +7,7 @@ import { expectError, snapshot, storedUser, validation } from './helpers.js';
 
 const NEW_PASSWORD = 'a_new_password';
 
-describe('PATCH /api/users/@me/: password (SPEC §2.3, §1.5)', () => {
+describe('PATCH /api/users/@me/: password', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp();

@@ -6,7 +6,7 @@ import { WorkerHealthServer } from '../../../apps/worker/src/health-server.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '#libs/config';
 import { REDIS } from '#libs/redis';
 
-/** The worker's optional probe port (SPEC §7 WORKER_PORT). */
+/** The worker's optional probe port. */
 describe('worker probe port', () => {
   let worker: TestingModule | undefined;
   afterEach(async () => {

@@ -1,6 +1,6 @@
 import type { FakeGithub } from './types.js';
 
-/** The service's GitHub settings (SPEC §7) that point it at this fake and its App credentials. */
+/** The service's GitHub settings that point it at this fake and its App credentials. */
 export function githubAppSettings(gh: FakeGithub) {
   return {
     GITHUB_API_URL: gh.url,

@@ -16,7 +16,7 @@ const branchesBody = z.object({
   stale: z.boolean(),
 });
 
-/** Branches of a repository of a linked installation, from the cache (SPEC §4.6). */
+/** Branches of a repository of a linked installation, from the cache. */
 @ApiTags('integrations')
 @Controller('users/:uuid/integrations/github/:installation_id/branches')
 export class GithubBranchesController {

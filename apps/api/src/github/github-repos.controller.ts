@@ -28,7 +28,7 @@ const reposPageBody = z.object({
 });
 const refreshedBody = z.object({ repositories: z.array(repoBody), refreshed_at: z.string().nullable() });
 
-/** Repositories of a linked installation, from the cache the worker keeps (SPEC §4.4, §4.5). */
+/** Repositories of a linked installation, from the cache the worker keeps. */
 @ApiTags('integrations')
 @Controller('users/:uuid/integrations/github/:installation_id/repos')
 export class GithubReposController {

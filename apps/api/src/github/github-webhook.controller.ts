@@ -5,7 +5,7 @@ import { Public } from '#libs/auth';
 import { DomainError } from '#libs/core';
 import { WebhooksService } from '#libs/github';
 
-/** GitHub App webhooks (SPEC §5): verified, de-duplicated, answered at once, handled by the worker. */
+/** GitHub App webhooks: verified, de-duplicated, answered at once, handled by the worker. */
 @ApiTags('integrations')
 @Controller('integrations/github/webhook')
 export class GithubWebhookController {

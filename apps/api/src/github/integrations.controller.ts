@@ -30,7 +30,7 @@ const present = (row: GithubIntegration): IntegrationBody => ({
   created_at: row.createdAt.toISOString(),
 });
 
-/** A user's personal integrations (SPEC §4.2, §4.3). */
+/** A user's personal integrations. */
 @ApiTags('integrations')
 @Controller('users/:uuid/integrations')
 export class IntegrationsController {

@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { DomainError, type DomainErrorKind } from '#libs/core';
 
-/** The one error body of the API (SPEC §0). */
+/** The one error body of the API. */
 export interface ErrorBody {
   type: 'authentication_error' | 'invalid_request' | 'validation_error' | 'throttled_error' | 'server_error';
   code: string;

@@ -4,7 +4,7 @@ import { NOT_FOUND_BODY, type ErrorBody } from './error-body.js';
 
 /**
  * Fastify's router refuses a path with bad percent-encoding or an over-long parameter before any
- * route runs. Both are a malformed id in a path, which SPEC §0 answers with 404 `not_found`.
+ * route runs. Both are a malformed id in a path, which the API answers with 404 `not_found` (docs/api.md, Requests and errors).
  */
 export function answerRouterError(_error: Error, req: FastifyRequest, reply: FastifyReply): void {
   reply.status(404).header('x-request-id', req.id).send(NOT_FOUND_BODY);

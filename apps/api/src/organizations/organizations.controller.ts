@@ -3,13 +3,12 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { assertOrganizationInKeyScope, CurrentAuth, RequireScope, scopedOrganizationsOf, type AuthContext } from '#libs/auth';
-import { notFound } from '#libs/core';
+import { isUuid, notFound } from '#libs/core';
 import { OrganizationsService, type MembershipWithOrganization } from '#libs/organizations';
 import { UsersService } from '#libs/users';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
 import { defaultPageQuery, pageBody, type PageBody, type PageQuery } from '../http/page-query.js';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const createOrganizationBody = z.object({ name: z.string().trim().min(1).max(64) });
 const organizationItem = z.object({
@@ -63,7 +62,7 @@ export class OrganizationsController {
   @ApiOperation({ summary: 'Delete an organization (owners only) with its teams and memberships.' })
   @ApiNoContentResponse()
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
-    if (!UUID_RE.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     assertOrganizationInKeyScope(auth, id);
     if (!(await this.organizations.findById(id))) throw notFound();
     await this.organizations.delete(id, auth.user.id);

@@ -8,7 +8,7 @@ import { autonomyRequestSchema, autonomyResponseSchema, presentAutonomy, type Au
 
 const ID_PARAM = { name: 'user_id', description: '`@me`; staff may also give another user\'s integer id or uuid.' };
 
-/** Per-user signal autonomy (SPEC §6); `user:write` for reads too, as in PostHog. */
+/** Per-user signal autonomy; `user:write` for reads too, as in PostHog. */
 @ApiTags('signal autonomy')
 @Controller('users/:user_id/signal_autonomy')
 export class SignalAutonomyController {

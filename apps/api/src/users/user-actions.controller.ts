@@ -10,7 +10,7 @@ import { UserTargetService } from './user-target.service.js';
 
 const errorBody = openApiSchema(errorBodySchema);
 
-/** The detail actions on a user: credentials review, GitHub login, hedgehog config (SPEC §2.5–§2.7). */
+/** The detail actions on a user: credentials review, GitHub login, hedgehog config. */
 @ApiTags('users')
 @Controller('users/:uuid')
 export class UserActionsController {

@@ -6,7 +6,7 @@ import { effectiveNotificationSettings, UsersService, type CurrentSelection, typ
 import type { OrganizationBody, TeamBody, UserBody } from './user-body.js';
 
 /**
- * Builds the user body of SPEC §2.2, backfilling the current organization and team on the way.
+ * Builds the user body (the OpenAPI document's `User`), backfilling the current organization and team on the way.
  * A page of users costs the same few queries as one user: memberships, teams and key counts are
  * loaded for the whole page at once.
  */

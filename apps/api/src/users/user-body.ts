@@ -27,7 +27,7 @@ export const organizationSummarySchema = z.object({
   membership_level: membershipLevel,
 });
 
-/** The user body of SPEC §2.2; it never carries a password. */
+/** The user body; it never carries a password. */
 export const userBodySchema = z.object({
   id: z.number().int(),
   uuid: z.string(),

@@ -7,7 +7,7 @@ import { conflict } from '#libs/core';
 import { Membership } from '#libs/organizations';
 import { User, UserDeletionListener } from '#libs/users';
 
-/** `DELETE /api/users/<uuid>/` (SPEC §2.4): only a user without memberships is deleted, for good. */
+/** `DELETE /api/users/<uuid>/`: only a user without memberships is deleted, for good. */
 @Injectable()
 export class UserDeletionService {
   constructor(

@@ -35,7 +35,7 @@ export const userUpdateBodySchema = z.object({
   hide_mcp_hints: z.boolean().optional(),
 });
 
-/** Fields a session may change without a recent login (SPEC §1.4). */
+/** Fields a session may change without a recent login. */
 export const REAUTH_FREE_FIELDS: ReadonlySet<string> = new Set([
   'theme_mode',
   'set_current_organization',

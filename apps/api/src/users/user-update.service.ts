@@ -9,7 +9,7 @@ import { UserUpdateValidator } from './user-update.validator.js';
 
 const IDENTITY_VIA_KEY = 'You can only change your email or password from the app, not with an API key or token.';
 
-/** `PATCH /api/users/<uuid>/` in the order of SPEC §2.3: identity guard, re-auth, validation, writes. */
+/** `PATCH /api/users/<uuid>/` in this order: identity guard, re-auth, validation, writes. */
 @Injectable()
 export class UserUpdateService {
   constructor(

@@ -35,7 +35,7 @@ const doesNotExist = (value: unknown, attr: string) =>
   validationError('does_not_exist', `Object with id=${describeValue(value)} does not exist.`, attr);
 
 /**
- * The field rules of SPEC §2.3 step 3. It only reads: every rule is checked before anything is
+ * The field rules of a user PATCH (docs/api.md). It only reads: every rule is checked before anything is
  * written, so a refused request changes nothing. The first failing rule is the error.
  */
 @Injectable()

@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { ApiKeysService, isScope } from '#libs/auth';
 import { CliError, required } from '../cli-error.js';
 import { findUserByEmail } from './find-user.js';
+import { isUuid } from '#libs/core';
 
 export const keysCreateOptions = {
   email: { type: 'string' },
@@ -11,7 +12,6 @@ export const keysCreateOptions = {
   'scoped-teams': { type: 'string' },
 } as const;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const list = (value: unknown): string[] => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
 /**
@@ -27,7 +27,7 @@ export async function keysCreate(app: INestApplicationContext, values: Record<st
   if (unknown !== undefined) throw new CliError(`unknown scope: ${unknown}`);
   if (label.length > 40) throw new CliError('--label must be at most 40 characters');
   const scopedOrganizations = list(values['scoped-organizations']);
-  const badOrg = scopedOrganizations.find((id) => !UUID_RE.test(id));
+  const badOrg = scopedOrganizations.find((id) => !isUuid(id));
   if (badOrg !== undefined) throw new CliError(`invalid organization id: ${badOrg}`);
   const rawTeams = list(values['scoped-teams']);
   const badTeam = rawTeams.find((id) => !/^[1-9]\d{0,9}$/.test(id));

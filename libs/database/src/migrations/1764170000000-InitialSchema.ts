@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Users, organizations, teams, memberships and personal API keys (SPEC §1–§3). */
+/** Users, organizations, teams, memberships and personal API keys. */
 export class InitialSchema1764170000000 implements MigrationInterface {
   name = 'InitialSchema1764170000000';
 

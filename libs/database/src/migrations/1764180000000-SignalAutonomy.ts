@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Per-user signal autonomy settings (SPEC §6). `user_id` is UNIQUE so that concurrent
+ * Per-user signal autonomy settings. `user_id` is UNIQUE so that concurrent
  * create-or-update requests converge on one row through `INSERT ... ON CONFLICT (user_id)`.
  */
 export class SignalAutonomy1764180000000 implements MigrationInterface {

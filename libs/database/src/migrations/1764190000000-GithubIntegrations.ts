@@ -1,6 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-/** Personal GitHub App installations linked to users (SPEC §4.1). */
+/** Personal GitHub App installations linked to users. */
 export class GithubIntegrations1764190000000 implements MigrationInterface {
   name = 'GithubIntegrations1764190000000';
 

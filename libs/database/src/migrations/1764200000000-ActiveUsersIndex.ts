@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The user list (SPEC §2.1) pages and counts active users by id on every request. A partial index
+ * The user list pages and counts active users by id on every request. A partial index
  * over the active ones lets PostgreSQL count them with an index-only scan: 0.85 ms instead of a
  * 1.8 ms sequential scan over 10,000 users (bench/users.md).
  */

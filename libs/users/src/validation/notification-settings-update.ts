@@ -12,7 +12,7 @@ const MAX_ID_LENGTH = 200;
 const invalid = (detail: string) => validationError('invalid_input', detail, ATTR);
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Checks a partial `notification_settings` update (SPEC §2.3); every error has attr `notification_settings`. */
+/** Checks a partial `notification_settings` update; every error has attr `notification_settings`. */
 export function validateNotificationSettings(value: unknown): Record<string, unknown> {
   if (!isPlainObject(value)) throw invalid(`Expected a dictionary of items but got type "${pythonType(value)}".`);
   for (const [key, setting] of Object.entries(value)) {
