@@ -36,8 +36,10 @@ export class UserUpdateService {
       // session of the user ends (a session opened without the second factor must not outlive it).
       const keep = auth.via === 'session' && auth.user.id === target.id ? auth.session.id : null;
       await this.sessions.revokeOthers(target.id, keep);
-      await this.notifier.notify(target.id, 'password_changed');
     }
+    // Each change its own notice: a password change is not a new second factor.
+    if (newPassword !== null) await this.notifier.notify(target.id, 'password_changed');
+    if (enablesPasskey2fa) await this.notifier.notify(target.id, 'two_factor_enabled');
     return updated;
   }
 }
