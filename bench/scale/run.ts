@@ -1,15 +1,15 @@
-// Scale-out and observability costs (bench/scale.md). Build first:
+// Scale-out and observability costs (bench/README.md). Build first:
 // `npm run build && npx tsc -p bench/scale/tsconfig.json`, then `node dist/bench/scale/run.js [--rounds 1]`.
 // Measures GET /api/users/@me and a cached repos search (10,000 repos) with 1 api vs 2 api processes
-// (same total connections, split evenly), standalone Redis vs the local 3-master cluster
-// (BENCH_REDIS_CLUSTER_NODES, default the one `.ci/run` starts), and @me with METRICS_PORT set and with
-// tracing on (OTLP/HTTP to a sink in this process) against both off.
+// (same total connections, split evenly) on one standalone Redis, and @me with METRICS_PORT set and
+// with tracing on (OTLP/HTTP to a sink in this process) against both off. (The service has no Redis
+// Cluster mode yet, so there is no cluster arm.)
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { recreateDatabase } from '../support/bench-database.mjs';
 import { githubAppSettings, startFakeGithub } from '../../test/support/fake-github/index.js';
@@ -17,7 +17,6 @@ import { githubAppSettings, startFakeGithub } from '../../test/support/fake-gith
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/users_api_bench_scale';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
-const CLUSTER_NODES = process.env.BENCH_REDIS_CLUSTER_NODES ?? '127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103';
 const PORTS = [18031, 18032];
 const METRICS_PORT = 18039;
 const DURATION = Number(values.duration);
@@ -39,7 +38,7 @@ const sink = createServer((req, res) => {
 await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
 
-interface Stack { cluster: boolean; apis: number; metrics?: boolean; tracing?: boolean }
+interface Stack { apis: number; metrics?: boolean; tracing?: boolean }
 
 const baseEnv = (stack: Stack): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -51,21 +50,15 @@ const baseEnv = (stack: Stack): NodeJS.ProcessEnv => ({
   ...githubAppSettings(gh),
   GITHUB_COLD_WAIT_MS: '60000',
   GITHUB_REFRESH_WAIT_MS: '60000',
-  ...(stack.cluster ? { REDIS_CLUSTER_NODES: CLUSTER_NODES } : { REDIS_URL }),
+  REDIS_URL,
   ...(stack.metrics ? { METRICS_PORT: String(METRICS_PORT) } : {}),
   ...(stack.tracing ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_SERVICE_NAME: 'users-api-bench' } : {}),
 });
 
-async function flushRedis(cluster: boolean): Promise<void> {
-  if (!cluster) {
-    const r = new Redis(REDIS_URL);
-    await r.flushdb();
-    await r.quit();
-    return;
-  }
-  const c = new Cluster(CLUSTER_NODES.split(',').map((n) => ({ host: n.split(':')[0], port: Number(n.split(':')[1]) })));
-  await Promise.all(c.nodes('master').map((n) => n.flushall()));
-  await c.quit();
+async function flushRedis(): Promise<void> {
+  const r = new Redis(REDIS_URL);
+  await r.flushdb();
+  await r.quit();
 }
 
 function cli(env: NodeJS.ProcessEnv, ...args: string[]): Record<string, unknown> {
@@ -90,7 +83,7 @@ async function waitFor(url: string): Promise<void> {
 /** A fresh database and Redis, one worker and `apis` api processes; the repos cache warmed. */
 async function startStack(stack: Stack): Promise<{ key: string; stop: () => Promise<void> }> {
   await recreateDatabase(DATABASE_URL);
-  await flushRedis(stack.cluster);
+  await flushRedis();
   const env = baseEnv(stack);
   const email = 'bench-scale@example.com';
   const user = cli(env, 'users:create', '--email', email, '--password', 'correct-Horse-battery-7');
@@ -151,12 +144,10 @@ const record = (round: number, name: string, r: Result) => {
 };
 
 const configurations: Array<{ name: string; stack: Stack; targets: Array<'me' | 'repos'> }> = [
-  { name: 'standalone Redis, 1 api', stack: { cluster: false, apis: 1 }, targets: ['me', 'repos'] },
-  { name: 'standalone Redis, 2 apis', stack: { cluster: false, apis: 2 }, targets: ['me', 'repos'] },
-  { name: '3-master cluster, 1 api', stack: { cluster: true, apis: 1 }, targets: ['me', 'repos'] },
-  { name: '3-master cluster, 2 apis', stack: { cluster: true, apis: 2 }, targets: ['me', 'repos'] },
-  { name: 'standalone Redis, 1 api, METRICS_PORT set', stack: { cluster: false, apis: 1, metrics: true }, targets: ['me'] },
-  { name: 'standalone Redis, 1 api, tracing on', stack: { cluster: false, apis: 1, tracing: true }, targets: ['me'] },
+  { name: '1 api', stack: { apis: 1 }, targets: ['me', 'repos'] },
+  { name: '2 apis', stack: { apis: 2 }, targets: ['me', 'repos'] },
+  { name: '1 api, METRICS_PORT set', stack: { apis: 1, metrics: true }, targets: ['me'] },
+  { name: '1 api, tracing on', stack: { apis: 1, tracing: true }, targets: ['me'] },
 ];
 
 for (let round = 1; round <= Number(values.rounds); round++) {
