@@ -104,7 +104,8 @@ describe('POST /api/integrations/github/webhook', () => {
     expect((await get(key, iid, `branches/?repo=${full}`).expect(200)).body.branches).toEqual(['main', 'new-branch']);
     // A tag is not a branch.
     await deliver('delete', { ref: 'v1', ref_type: 'tag', repository: h.gh.repoJson(iid, full), installation: { id: iid } }).expect(202);
-    await new Promise((r) => setTimeout(r, 200));
+    // Whatever the event or call queued has run before anything is asserted not to have happened.
+    await h.drain();
     expect(await h.t.redis.exists(`gh:inst:${iid}:br:${full}`)).toBe(1);
   });
 
@@ -112,7 +113,8 @@ describe('POST /api/integrations/github/webhook', () => {
     const iid = newInstallationId();
     h.gh.addInstallation({ id: iid, account: { login: 'nobody' }, repos: 3 });
     await deliver('installation_repositories', { action: 'added', installation: h.gh.installationJson(iid) }).expect(202);
-    await new Promise((r) => setTimeout(r, 300));
+    // Whatever the event or call queued has run before anything is asserted not to have happened.
+    await h.drain();
     expect(h.gh.calls.filter((c) => c.installationId === iid)).toHaveLength(0);
   });
 });

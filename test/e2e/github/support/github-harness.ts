@@ -17,6 +17,8 @@ export interface GithubHarness {
   worker: TestingModule;
   queue: Queue;
   tuning: GithubTuning;
+  /** Waits (polling, with a deadline) until the GitHub queue has no waiting, delayed (but the schedule's), prioritized or active job. */
+  drain: (timeoutMs?: number) => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -52,12 +54,24 @@ export async function startGithubHarness(options: HarnessOptions = {}): Promise<
   await worker.init();
   const queue = worker.get<Queue>(getQueueToken(QueueName.Github));
   if (!options.schedule) await queue.removeJobScheduler(SchedulerId.GithubSweepStale);
+  const drain = async (timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await queue.getJobCounts('waiting', 'active', 'prioritized');
+      // The schedule's next sweep waits as a delayed job of its own (id `repeat:…`): not work in flight.
+      const delayed = (await queue.getDelayed()).filter((job) => !job.id?.startsWith('repeat:')).length;
+      if (delayed === 0 && Object.values(counts).every((n) => n === 0)) return;
+      if (Date.now() > deadline) throw new Error(`github queue not drained: ${JSON.stringify({ ...counts, delayed })}`);
+      await sleep(25);
+    }
+  };
   return {
     t,
     gh,
     worker,
     queue,
     tuning,
+    drain,
     close: async () => {
       await worker.close();
       await t.close();
