@@ -60,7 +60,10 @@ describe('CLI', () => {
     it('refuses a missing option or a malformed email', async () => {
       await refused(/--password is required/, 'users:create', '--email', 'a@example.com');
       await refused(/--email is required/, 'users:create', '--password', DEFAULT_PASSWORD);
-      await refused(/invalid email address: not-an-email/, 'users:create', '--email', 'not-an-email', '--password', DEFAULT_PASSWORD);
+      await refused(/^error: --email: Enter a valid email address\.\n$/, 'users:create', '--email', 'not-an-email', '--password', DEFAULT_PASSWORD);
+      // The API's password policy, as for a password change.
+      await refused(/^error: --password: This password is too short\. It must contain at least 8 characters\.\n$/, 'users:create', '--email', 'weak@example.com', '--password', 'short');
+      await refused(/^error: --password: This password is entirely numeric\.\n$/, 'users:create', '--email', 'weak@example.com', '--password', '1234567890');
       expect(await count('users')).toBe(0);
     });
   });
@@ -79,11 +82,11 @@ describe('CLI', () => {
     it('refuses an unknown email, an unknown scope, a missing option, a blank or long label and no scopes', async () => {
       const user = await createUser(t.app);
       await refused(/^error: no user with email nobody@example\.com\n$/, 'keys:create', '--email', 'nobody@example.com', '--label', 'x', '--scopes', '*');
-      await refused(/^error: unknown scope: user:admin\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', 'user:read,user:admin');
+      await refused(/^error: --scopes: Invalid scope: user:admin\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', 'user:read,user:admin');
       await refused(/--scopes is required/, 'keys:create', '--email', user.email, '--label', 'x');
-      await refused(/--label must be at most 40 characters/, 'keys:create', '--email', user.email, '--label', 'x'.repeat(41), '--scopes', '*');
+      await refused(/^error: --label: Ensure this field has no more than 40 characters\.\n$/, 'keys:create', '--email', user.email, '--label', 'x'.repeat(41), '--scopes', '*');
       await refused(/^error: --label is required\n$/, 'keys:create', '--email', user.email, '--label', '   ', '--scopes', '*');
-      await refused(/^error: --scopes needs at least one scope\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', ' , ');
+      await refused(/^error: --scopes: At least one scope is required\.\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', ' , ');
       expect(await count('personal_api_keys')).toBe(0);
     });
   });
@@ -120,8 +123,8 @@ describe('CLI', () => {
     it('refuses malformed or foreign scoping and an unknown email, creating nothing', async () => {
       const user = await createUser(t.app);
       const foreign = await createOrganization(t.app, await createUser(t.app), 'Foreign');
-      await refused(/^error: invalid organization id: nope\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-organizations', 'nope');
-      await refused(/^error: invalid team id: x1\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-teams', 'x1');
+      await refused(/^error: --scoped-organizations: Invalid organization UUID\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-organizations', 'nope');
+      await refused(/^error: --scoped-teams: A valid number is required\.\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-teams', 'x1');
       await refused(/^error: You must be a member of all organizations that you are scoping the key to\.\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-organizations', foreign.organization.id);
       await refused(/^error: You must be a member of all teams that you are scoping the key to\.\n$/, 'keys:create', '--email', user.email, '--label', 'x', '--scopes', '*', '--scoped-teams', String(foreign.team.id));
       await refused(/^error: no user with email nobody@example\.com\n$/, 'keys:list', '--email', 'nobody@example.com');

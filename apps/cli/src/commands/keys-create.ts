@@ -1,8 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { ApiKeysService, isScope } from '#libs/auth';
-import { CliError, required } from '../cli-error.js';
+import { ApiKeysService, apiKeyFieldsSchema } from '#libs/auth';
+import { validationErrorFromIssue } from '#libs/core';
+import { optionError, required } from '../cli-error.js';
 import { findUserByEmail } from './find-user.js';
-import { isUuid } from '#libs/core';
 
 export const keysCreateOptions = {
   email: { type: 'string' },
@@ -20,24 +20,24 @@ const list = (value: unknown): string[] => (typeof value === 'string' ? value.sp
  */
 export async function keysCreate(app: INestApplicationContext, values: Record<string, unknown>) {
   const email = required(values, 'email');
-  const label = required(values, 'label');
-  const scopes = list(required(values, 'scopes'));
-  if (scopes.length === 0) throw new CliError('--scopes needs at least one scope');
-  const unknown = scopes.find((s) => !isScope(s));
-  if (unknown !== undefined) throw new CliError(`unknown scope: ${unknown}`);
-  if (label.length > 40) throw new CliError('--label must be at most 40 characters');
-  const scopedOrganizations = list(values['scoped-organizations']);
-  const badOrg = scopedOrganizations.find((id) => !isUuid(id));
-  if (badOrg !== undefined) throw new CliError(`invalid organization id: ${badOrg}`);
-  const rawTeams = list(values['scoped-teams']);
-  const badTeam = rawTeams.find((id) => !/^[1-9]\d{0,9}$/.test(id));
-  if (badTeam !== undefined) throw new CliError(`invalid team id: ${badTeam}`);
+  // The API's own schema for a key's fields; a refusal names the option (`--scopes: …`).
+  const parsed = apiKeyFieldsSchema.safeParse(
+    {
+      label: required(values, 'label'),
+      scopes: list(required(values, 'scopes')),
+      scoped_organizations: list(values['scoped-organizations']),
+      scoped_teams: list(values['scoped-teams']).map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : id)),
+    },
+    { reportInput: true },
+  );
+  if (!parsed.success) throw optionError(validationErrorFromIssue(parsed.error.issues[0]!));
+  const fields = parsed.data;
   const user = await findUserByEmail(app, email);
   const { key, value } = await app.get(ApiKeysService).create(user.id, {
-    label,
-    scopes,
-    scopedOrganizations: scopedOrganizations.map((id) => id.toLowerCase()),
-    scopedTeams: rawTeams.map(Number),
+    label: fields.label,
+    scopes: fields.scopes,
+    scopedOrganizations: fields.scoped_organizations,
+    scopedTeams: fields.scoped_teams,
   });
   return { id: key.id, label: key.label, scopes: key.scopes, value };
 }

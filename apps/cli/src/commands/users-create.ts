@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { UsersService } from '#libs/users';
-import { CliError, required } from '../cli-error.js';
+import { assertStrongPassword, normalizeEmailAddress, UsersService } from '#libs/users';
+import { CliError, optionRules, required } from '../cli-error.js';
 
 export const usersCreateOptions = {
   email: { type: 'string' },
@@ -13,9 +13,15 @@ export const usersCreateOptions = {
 } as const;
 
 export async function usersCreate(app: INestApplicationContext, values: Record<string, unknown>) {
-  const email = required(values, 'email').toLowerCase();
+  const firstName = (values['first-name'] as string | undefined) ?? '';
+  const lastName = (values['last-name'] as string | undefined) ?? '';
   const password = required(values, 'password');
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254) throw new CliError(`invalid email address: ${email}`);
+  // The API's own rules: a valid address, and the password policy of a password change.
+  const email = optionRules(() => {
+    const address = normalizeEmailAddress(required(values, 'email'));
+    assertStrongPassword(password, { email: address, firstName, lastName });
+    return address;
+  });
   const users = app.get(UsersService);
   if (await users.findByEmail(email)) throw new CliError(`a user with email ${email} already exists`);
   const user = await users.create({
@@ -23,8 +29,8 @@ export async function usersCreate(app: INestApplicationContext, values: Record<s
     password,
     isStaff: values.staff === true,
     isEmailVerified: values.unverified !== true,
-    firstName: (values['first-name'] as string | undefined) ?? '',
-    lastName: (values['last-name'] as string | undefined) ?? '',
+    firstName,
+    lastName,
   });
   return { id: user.id, uuid: user.uuid, email: user.email, is_staff: user.isStaff, is_email_verified: user.isEmailVerified };
 }
