@@ -1,24 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { createServer } from 'node:net';
-import { ensureBuilt, runBuilt, spawnBuilt } from '../../support/build.js';
+import { ensureBuilt, freePort, jsonLines, runBuilt, spawnBuilt } from '../../support/build.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
 
 const ENV = { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, NODE_ENV: 'development', LOG_LEVEL: 'info', QUEUE_PREFIX: 'test-bull' };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-const jsonLines = (text: string) =>
-  text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('the built processes', () => {
   beforeAll(() => ensureBuilt(), 180_000);

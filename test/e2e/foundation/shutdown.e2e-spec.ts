@@ -1,24 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ensureBuilt, spawnBuilt } from '../../support/build.js';
+import { ensureBuilt, freePort, spawnBuilt } from '../../support/build.js';
 import { createApiKey, createUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
 
 const GRACE_MS = 6000;
 const DRAIN_MS = 800;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /** The built api's graceful shutdown (docs/operations.md, Shutdown). */
 describe('api graceful shutdown (built process)', () => {

@@ -1,24 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { createServer } from 'node:net';
-import { ensureBuilt, runBuilt, spawnBuilt } from '../../support/build.js';
+import { ensureBuilt, freePort, jsonLines, runBuilt, spawnBuilt } from '../../support/build.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
 
 const STARTUP_TIMEOUT_MS = 2500;
 const ENV = { DATABASE_URL: TEST_DATABASE_URL, REDIS_URL: TEST_REDIS_URL, NODE_ENV: 'development', LOG_LEVEL: 'info', QUEUE_PREFIX: 'test-startup', STARTUP_TIMEOUT_MS: String(STARTUP_TIMEOUT_MS) };
-
-const closedPort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-const jsonLines = (text: string) =>
-  text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
 /** A database URL on the test server whose database does not exist (dropped if it does). */
 async function missingDatabase(admin: pg.Client, tag: string): Promise<string> {
@@ -72,7 +58,7 @@ describe('start-up that explains itself (built processes)', () => {
   }, 60_000);
 
   it('npm run migration:run against a closed PostgreSQL port says so in one line and exits 1', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const { code, stdout, stderr } = await runBuilt('libs/database/src/migrate.js', [], { ...ENV, DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${port}/users_api` });
     expect(code).toBe(1);
     expect(stdout).toBe('');
@@ -81,8 +67,8 @@ describe('start-up that explains itself (built processes)', () => {
 
   const cases: [string, () => Promise<Record<string, string>>, RegExp][] = [
     ['a missing database', async () => ({ DATABASE_URL: await missingDatabase(admin, 'never_created') }), /PostgreSQL database "\w+_never_created" does not exist on 127\.0\.0\.1:\d+: run `npm run migration:run`/],
-    ['a closed PostgreSQL port', async () => ({ DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${await closedPort()}/users_api` }), /PostgreSQL is unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\): start PostgreSQL, or point DATABASE_URL at it/],
-    ['a closed Redis port', async () => ({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}/0` }), /Redis is unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\): start Redis, or point REDIS_URL at it/],
+    ['a closed PostgreSQL port', async () => ({ DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/users_api` }), /PostgreSQL is unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\): start PostgreSQL, or point DATABASE_URL at it/],
+    ['a closed Redis port', async () => ({ REDIS_URL: `redis://127.0.0.1:${await freePort()}/0` }), /Redis is unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\): start Redis, or point REDIS_URL at it/],
   ];
   describe.each([
     ['api', 'apps/api/src/main.js'],
@@ -90,7 +76,7 @@ describe('start-up that explains itself (built processes)', () => {
   ])('%s', (service, entry) => {
     it.each(cases)('with %s: one clear line within 5 s, retries, exits 1 after STARTUP_TIMEOUT_MS', async (_what, envFor, message) => {
       const started = Date.now();
-      const run = spawnBuilt(entry, [], { ...ENV, PORT: String(await closedPort()), ...(await envFor()) });
+      const run = spawnBuilt(entry, [], { ...ENV, PORT: String(await freePort()), ...(await envFor()) });
       await run.waitFor(/"dependency":"(postgres|redis)"/, 5000);
       expect(Date.now() - started).toBeLessThan(5000);
       expect(String(jsonLines(run.stdout())[0]!.msg)).toMatch(message);

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { runMigrations } from '#libs/database';
-import { ensureBuilt, runBuilt, spawnBuilt, type Spawned } from '../../support/build.js';
+import { ensureBuilt, freePort, runBuilt, spawnBuilt, type Spawned } from '../../support/build.js';
 import { DEFAULT_PASSWORD } from '../../support/fixtures.js';
 import { githubAppSettings, startFakeGithub, type FakeGithub } from '../../support/fake-github/index.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
@@ -51,16 +50,6 @@ async function startReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; pa
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, spans, paths, server };
 }
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 async function until<T>(find: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
