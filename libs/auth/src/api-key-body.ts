@@ -1,19 +1,21 @@
+import { z } from 'zod';
 import type { PersonalApiKey } from './personal-api-key.entity.js';
 
 /** A personal API key as the API and the CLI show it (docs/api.md); `value` only when just minted. */
-export interface ApiKeyBody {
-  id: string;
-  label: string;
-  value: string | null;
-  mask_value: string;
-  created_at: string;
-  last_used_at: string | null;
-  last_rolled_at: string | null;
-  user_id: number;
-  scopes: string[];
-  scoped_teams: number[] | null;
-  scoped_organizations: string[] | null;
-}
+export const apiKeyBodySchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  value: z.string().nullable().describe('The plaintext: only in the create and roll responses, null everywhere else.'),
+  mask_value: z.string(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+  last_rolled_at: z.string().nullable(),
+  user_id: z.number().int(),
+  scopes: z.array(z.string()),
+  scoped_teams: z.array(z.number().int()).nullable(),
+  scoped_organizations: z.array(z.string()).nullable(),
+});
+export type ApiKeyBody = z.infer<typeof apiKeyBodySchema>;
 
 export const apiKeyBody = (key: PersonalApiKey, value: string | null = null): ApiKeyBody => ({
   id: key.id,

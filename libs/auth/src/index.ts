@@ -3,7 +3,7 @@ export { AuthModule } from './auth.module.js';
 export { AuthGuard } from './auth.guard.js';
 export { AuthService } from './auth.service.js';
 export { ApiKeysService, MAX_API_KEYS_PER_USER } from './api-keys.service.js';
-export { apiKeyBody, type ApiKeyBody } from './api-key-body.js';
+export { apiKeyBody, apiKeyBodySchema, type ApiKeyBody } from './api-key-body.js';
 export { apiKeyFieldsSchema, apiKeyUpdateSchema, type ApiKeyFields, type ApiKeyUpdate } from './api-key-fields.js';
 export { assertOrganizationInKeyScope, scopedOrganizationsOf } from './key-scoping.js';
 export { SessionsService, type Session } from './sessions.service.js';

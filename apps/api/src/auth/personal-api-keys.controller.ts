@@ -3,6 +3,7 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, 
 import { z } from 'zod';
 import {
   apiKeyBody,
+  apiKeyBodySchema,
   apiKeyFieldsSchema,
   apiKeyUpdateSchema,
   ApiKeysService,
@@ -10,6 +11,7 @@ import {
   RecentAuthRequired,
   SessionOnly,
   SessionOrOwnKey,
+  type ApiKeyBody,
   type AuthContext,
   type PersonalApiKey,
 } from '#libs/auth';
@@ -18,20 +20,8 @@ import type { ApiRequest } from '../http/api-request.js';
 import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
 import { defaultPageQuery, pageBody, type PageBody, type PageQuery } from '../http/page-query.js';
 
-const keyBody = z.object({
-  id: z.string(),
-  label: z.string(),
-  value: z.string().nullable().describe('The plaintext: only in the create and roll responses, null everywhere else.'),
-  mask_value: z.string(),
-  created_at: z.string(),
-  last_used_at: z.string().nullable(),
-  last_rolled_at: z.string().nullable(),
-  user_id: z.number().int(),
-  scopes: z.array(z.string()),
-  scoped_teams: z.array(z.number().int()).nullable(),
-  scoped_organizations: z.array(z.string()).nullable(),
-});
-type KeyBody = z.infer<typeof keyBody>;
+const keyBody = apiKeyBodySchema;
+type KeyBody = ApiKeyBody;
 const errorBody = openApiSchema(errorBodySchema);
 
 const present = (key: PersonalApiKey, value: string | null = null): KeyBody => apiKeyBody(key, value);
