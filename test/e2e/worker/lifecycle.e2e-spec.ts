@@ -136,7 +136,8 @@ describe('worker crash recovery and graceful shutdown (built processes)', () => 
     worker.child.kill('SIGTERM');
     const signalledAt = Date.now();
     await worker.exited;
-    expect(Date.now() - signalledAt).toBeLessThan(grace + 500);
+    // The grace timer ends the process at the grace; the margin is the signal's and the exit's own latency.
+    expect(Date.now() - signalledAt).toBeLessThan(grace + 1000);
     expect(await queue.getJob(jobId).then((job) => job?.getState())).toBe('active');
     // Another worker takes it once its lock expires, and completes it.
     startWorker();
