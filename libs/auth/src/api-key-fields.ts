@@ -1,8 +1,6 @@
 import { z } from 'zod';
-import { isScope } from './scopes.js';
 import { isUuid, quotable } from '#libs/core';
-
-
+import { isScope } from './scopes.js';
 
 const scopes = z.array(z.unknown()).superRefine((list, ctx) => {
   if (list.length === 0) {

@@ -111,4 +111,18 @@ describe('parseConfig', () => {
     expect(messageOf({ EMAIL_ENABLED: 'maybe' })).toContain('  EMAIL_ENABLED: ');
     expect(messageOf({ EMAIL_USE_TLS: 'true', EMAIL_USE_SSL: 'true' })).toContain('EMAIL_USE_TLS, EMAIL_USE_SSL');
   });
+
+  it('gives the lifecycle settings their defaults and refuses a drain as long as the grace', () => {
+    expect(parseConfig({})).toMatchObject({
+      QUEUE_LOCK_DURATION_MS: 6000,
+      QUEUE_STALLED_INTERVAL_MS: 3000,
+      SHUTDOWN_DRAIN_MS: 1000,
+      SHUTDOWN_GRACE_MS: 10000,
+      STARTUP_TIMEOUT_MS: 60000,
+    });
+    expect(parseConfig({ SHUTDOWN_DRAIN_MS: '0', SHUTDOWN_GRACE_MS: '500' })).toMatchObject({ SHUTDOWN_DRAIN_MS: 0, SHUTDOWN_GRACE_MS: 500 });
+    expect(messageOf({ SHUTDOWN_DRAIN_MS: '10000' })).toContain('SHUTDOWN_DRAIN_MS: must be shorter than SHUTDOWN_GRACE_MS');
+    expect(messageOf({ QUEUE_LOCK_DURATION_MS: '500' })).toContain('  QUEUE_LOCK_DURATION_MS: ');
+    expect(messageOf({ STARTUP_TIMEOUT_MS: '0' })).toContain('  STARTUP_TIMEOUT_MS: ');
+  });
 });

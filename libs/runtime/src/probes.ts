@@ -8,7 +8,7 @@ export type ProbeResult = { ok: true; warning?: string } | { ok: false; problem:
 /** Each probe gives up after this long, so the first line comes well within 5 s of start-up. */
 const PROBE_TIMEOUT_MS = 3000;
 
-const where = (url: string) => {
+const redisAddress = (url: string) => {
   const u = new URL(url);
   return `${u.hostname}:${u.port || 6379}`;
 };
@@ -42,8 +42,8 @@ export async function probeRedis(url: string): Promise<ProbeResult> {
     return { ok: true };
   } catch (error) {
     const e = (socketError ?? error) as { code?: string; message?: string };
-    if (/NOAUTH|WRONGPASS/.test(e.message ?? '')) return { ok: false, problem: `Redis on ${where(url)} refused the login: check the credentials in REDIS_URL` };
-    return { ok: false, problem: `Redis is unreachable at ${where(url)} (${e.code ?? e.message ?? 'error'}): start Redis, or point REDIS_URL at it` };
+    if (/NOAUTH|WRONGPASS/.test(e.message ?? '')) return { ok: false, problem: `Redis on ${redisAddress(url)} refused the login: check the credentials in REDIS_URL` };
+    return { ok: false, problem: `Redis is unreachable at ${redisAddress(url)} (${e.code ?? e.message ?? 'error'}): start Redis, or point REDIS_URL at it` };
   } finally {
     redis.disconnect();
   }

@@ -58,6 +58,11 @@ describe('the built processes', () => {
       const api = spawnBuilt('apps/api/src/main.js', [], { ...ENV, DATABASE_URL: url.toString(), PORT: String(port) });
       try {
         await api.waitFor(/Nest application successfully started/);
+        // It starts, but says first what is missing and what to run.
+        expect(jsonLines(api.stdout()).find((l) => l.dependency === 'postgres')).toMatchObject({
+          level: 40,
+          msg: `PostgreSQL database "${name}" has no schema yet: run \`npm run migration:run\``,
+        });
         const res = await fetch(`http://127.0.0.1:${port}/api/users/@me`, { headers: { Authorization: 'Bearer phx_x', 'X-Request-Id': 'trace-500' } });
         expect(res.status).toBe(500);
         expect(await res.json()).toEqual({ type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null });
