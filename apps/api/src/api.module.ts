@@ -32,7 +32,6 @@ import { UserBodyService } from './users/user-body.service.js';
 import { UserDeletionService } from './users/user-deletion.service.js';
 import { UserTargetService } from './users/user-target.service.js';
 import { UserUpdateService } from './users/user-update.service.js';
-import { UserUpdateValidator } from './users/user-update.validator.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({
@@ -79,7 +78,6 @@ import { UsersController } from './users/users.controller.js';
     UserBodyService,
     UserTargetService,
     UserUpdateService,
-    UserUpdateValidator,
     UserDeletionService,
     // The users endpoints' seams, implemented by the GitHub integration.
     { provide: GithubLoginLookup, useExisting: GithubLoginFromIntegrations },

@@ -12,4 +12,4 @@ export type { Page, PageRequest } from './page.js';
 export { MAX_QUOTED_LENGTH, quotable } from './quote.js';
 export { SecretBox } from './secret-box.js';
 export { isUuid } from './uuid.js';
-export { validationErrorFromIssue } from './zod-issue.js';
+export { bodyObject, fail, parseOrThrow, validationErrorFromIssue } from './zod-issue.js';

@@ -23,6 +23,8 @@ export function validationErrorFromIssue(issue: z.core.$ZodIssue): DomainError {
   // A path id that cannot name anything is the resource's 404 (its schema says so).
   if (issue.code === 'custom' && issue.params?.notFound === true) return notFound(issue.message);
   const attr = issue.path.length ? String(issue.path[0]) : null;
+  // A rule that names its own code (see `fail`) is reported exactly as it words it.
+  if (issue.code === 'custom' && typeof issue.params?.code === 'string') return validationError(issue.params.code, issue.message, attr);
   // A schema that words its own sentence (PostHog's, e.g. a passkey label's) gives it, as
   // `invalid_input`, for every way the field fails, absence included.
   if (!isZodDefault(issue.message)) return validationError('invalid_input', issue.message, attr);
@@ -38,11 +40,37 @@ export function validationErrorFromIssue(issue: z.core.$ZodIssue): DomainError {
       if (issue.origin === 'string') return validationError('blank', 'This field may not be blank.', attr);
       return validationError('min_value', `Ensure this value is greater than or equal to ${issue.minimum}.`, attr);
     case 'invalid_value': {
+      if (issue.input === null) return validationError('null', 'This field may not be null.', attr);
       // Quoted only when short (docs/api.md, "Errors"): a nested or huge value is never stringified.
       const shown = quotable(issue.input);
-      return validationError('invalid_choice', shown === undefined ? 'Not a valid choice.' : `${JSON.stringify(shown)} is not a valid choice.`, attr);
+      return validationError('invalid_choice', shown === undefined ? 'Not a valid choice.' : `"${shown}" is not a valid choice.`, attr);
     }
     default:
       return validationError('invalid_input', issue.message, attr);
   }
+}
+
+/**
+ * Fails a refinement with the API's own `code` and `detail`; `attr` is the field the rule sits on.
+ * For rules whose wording zod's issue codes cannot carry (e.g. `invalid_url` on a name).
+ */
+export function fail(ctx: z.RefinementCtx, code: string, detail: string): void {
+  ctx.addIssue({ code: 'custom', message: detail, params: { code } });
+}
+
+/** The request body as an object; anything else (a list, a string) is a 400 (DRF's rule). */
+export function bodyObject(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) {
+    const got = Array.isArray(body) ? 'list' : typeof body;
+    throw validationError('invalid_input', `Invalid data. Expected a dictionary, but got ${got}.`, null);
+  }
+  return body as Record<string, unknown>;
+}
+
+/** `value` parsed by `schema`, or the API's error body for its first issue. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (!result.success) throw validationErrorFromIssue(result.error.issues[0]!);
+  return result.data;
 }

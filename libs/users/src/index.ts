@@ -7,3 +7,10 @@ export { NOTIFICATION_DEFAULTS, effectiveNotificationSettings, type Notification
 export { AccountNotifier, GithubLoginLookup, UserDeletionListener, type AccountNotice } from './user-extensions.js';
 export { ROLES_AT_ORGANIZATION, SHORTCUT_POSITIONS, THEME_MODES, TOOLBAR_MODES, type RoleAtOrganization } from './user-choices.js';
 export * from './validation/index.js';
+export {
+  doesNotExistDetail,
+  hedgehogConfigBodySchema,
+  touchesSensitiveField,
+  userUpdateBodySchema,
+  type UserUpdateBody,
+} from './user-update.schema.js';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AuthService, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, SessionsService, type AuthContext, type Session } from '#libs/auth';
 import { EmailVerificationService } from '#libs/mail';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { bodyObject } from '../http/validation.pipe.js';
+import { bodyObject } from '#libs/core';
 import { userBodySchema, type UserBody } from '../users/user-body.js';
 import { UserBodyService } from '../users/user-body.service.js';
 import { setSessionCookies } from './session-cookies.js';

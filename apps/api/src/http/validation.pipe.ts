@@ -1,17 +1,7 @@
 import { Injectable, StandardSchemaValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { z } from 'zod';
-import { validationError, validationErrorFromIssue } from '#libs/core';
-
-/** The request body as an object; anything else (a list, a string) is a 400. */
-export function bodyObject(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) {
-    const got = Array.isArray(body) ? 'list' : typeof body;
-    throw validationError('invalid_input', `Invalid data. Expected a dictionary, but got ${got}.`, null);
-  }
-  return body as Record<string, unknown>;
-}
+import { bodyObject, validationErrorFromIssue } from '#libs/core';
 
 /**
  * The one validation path (docs/architecture.md): every `@Body({ schema })`, `@Query({ schema })`

@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { assertRecentlyAuthenticated, CurrentAuth, RequireScope, SessionOnly, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { validationError } from '#libs/core';
-import { GithubLoginLookup, readJsonObject, UsersService } from '#libs/users';
+import { z } from 'zod';
+import { GithubLoginLookup, hedgehogConfigBodySchema, UsersService } from '#libs/users';
 import { errorBodySchema, openApiSchema } from '../http/openapi-schema.js';
-import { githubLoginBodySchema, hedgehogConfigSchema } from './user-update-body.js';
 import { UserTargetService } from './user-target.service.js';
 
 const errorBody = openApiSchema(errorBodySchema);
+const hedgehogConfigSchema = z.record(z.string(), z.unknown()).describe('Any JSON object, at most 64 KiB serialized.');
+const githubLoginBodySchema = z.object({ github_login: z.string().nullable() });
 
 /** The detail actions on a user: credentials review, GitHub login, hedgehog config. */
 @ApiTags('users')
@@ -54,21 +55,14 @@ export class UserActionsController {
   @Patch('hedgehog_config')
   @RequireScope('user:write')
   @ApiOperation({ summary: 'Replace the hedgehog configuration with the body (not subject to re-authentication).' })
-  @ApiBody({ schema: openApiSchema(hedgehogConfigSchema, 'input') })
   @ApiOkResponse({ schema: openApiSchema(hedgehogConfigSchema) })
   @ApiResponse({ status: 400, description: 'Not a JSON object, or larger than 64 KiB.', schema: errorBody })
   async updateHedgehogConfig(
     @CurrentAuth() auth: AuthContext,
     @Param('uuid') uuid: string,
-    @Body() body: unknown,
+    @Body({ schema: hedgehogConfigBodySchema }) hedgehogConfig: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
     const target = await this.targets.resolve(auth, uuid);
-    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
-      throw validationError('invalid_input', `Invalid data. Expected a dictionary, but got ${Array.isArray(body) ? 'list' : typeof body}.`, null);
-    }
-    // A key sent in the body to authenticate is a credential, never configuration to store.
-    const { personal_api_key: _credential, ...config } = (body ?? {}) as Record<string, unknown>;
-    const hedgehogConfig = readJsonObject(config, 'hedgehog_config', false)!;
     await this.users.applyUpdate(target, { hedgehogConfig });
     return hedgehogConfig;
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, Req 
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
 import { CurrentAuth, RequireScope, SessionOnly, type AuthContext } from '#libs/auth';
-import { UsersService } from '#libs/users';
+import { userUpdateBodySchema, UsersService } from '#libs/users';
 import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
 import { pageBody, type PageBody } from '../http/page-query.js';
 import { userBodySchema, type UserBody } from './user-body.js';
@@ -10,7 +10,6 @@ import { UserBodyService } from './user-body.service.js';
 import { UserDeletionService } from './user-deletion.service.js';
 import { userListQuery, type UserListQuery } from './user-list-query.js';
 import { UserTargetService } from './user-target.service.js';
-import { userUpdateBodySchema } from './user-update-body.js';
 import { UserUpdateService } from './user-update.service.js';
 
 const errorBody = openApiSchema(errorBodySchema);

@@ -1,5 +1,5 @@
-import { validationError } from '#libs/core';
-import { readString } from './field-values.js';
+import { z } from 'zod';
+import { fail } from '#libs/core';
 
 export const DISPLAY_NAME_MAX = 150;
 
@@ -20,20 +20,17 @@ const URL_LIKE = [
  * A first or last name as shown to other people (in invitations, emails): trimmed, at most 150
  * characters, and free of anything that could smuggle markup, links or spoofed text into them.
  */
-export function validateDisplayName(value: unknown, attr: string): string {
-  const trimmed = readString(value, attr).trim();
-  if (trimmed.length > DISPLAY_NAME_MAX) {
-    throw validationError('max_length', `Ensure this field has no more than ${DISPLAY_NAME_MAX} characters.`, attr);
-  }
-  if (CONTROL.test(trimmed)) {
-    throw validationError('invalid_control_char', 'Line breaks and control characters are not allowed in this field.', attr);
-  }
-  if (INVISIBLE.test(trimmed)) {
-    throw validationError('invalid_invisible_char', 'Invisible or direction-override characters are not allowed in this field.', attr);
-  }
-  if (BRACKET.test(trimmed)) throw validationError('invalid_bracket', 'Angle brackets are not allowed in this field.', attr);
-  // Compatibility forms (fullwidth letters and dots) must not slip a domain past the check.
-  const normalized = trimmed.normalize('NFKC');
-  if (URL_LIKE.some((re) => re.test(normalized))) throw validationError('invalid_url', 'URLs are not allowed in this field.', attr);
-  return trimmed;
-}
+export const displayName = z
+  .string()
+  .trim()
+  .max(DISPLAY_NAME_MAX)
+  .superRefine((name, ctx) => {
+    if (CONTROL.test(name)) return fail(ctx, 'invalid_control_char', 'Line breaks and control characters are not allowed in this field.');
+    if (INVISIBLE.test(name)) {
+      return fail(ctx, 'invalid_invisible_char', 'Invisible or direction-override characters are not allowed in this field.');
+    }
+    if (BRACKET.test(name)) return fail(ctx, 'invalid_bracket', 'Angle brackets are not allowed in this field.');
+    // Compatibility forms (fullwidth letters and dots) must not slip a domain past the check.
+    const normalized = name.normalize('NFKC');
+    if (URL_LIKE.some((re) => re.test(normalized))) fail(ctx, 'invalid_url', 'URLs are not allowed in this field.');
+  });
