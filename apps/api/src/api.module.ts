@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
+import { UserBodyService, UserDeletionService, UserUpdateService } from '#libs/accounts';
 import { AuthGuard, AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
@@ -28,10 +29,6 @@ import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
 import { SignalAutonomyApiModule } from './signal-autonomy/signal-autonomy-api.module.js';
 import { UserActionsController } from './users/user-actions.controller.js';
-import { UserBodyService } from './users/user-body.service.js';
-import { UserDeletionService } from './users/user-deletion.service.js';
-import { UserTargetService } from './users/user-target.service.js';
-import { UserUpdateService } from './users/user-update.service.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({
@@ -76,7 +73,6 @@ import { UsersController } from './users/users.controller.js';
     // GET /metrics on METRICS_PORT (off when unset).
     MetricsServer,
     UserBodyService,
-    UserTargetService,
     UserUpdateService,
     UserDeletionService,
     // The users endpoints' seams, implemented by the GitHub integration.

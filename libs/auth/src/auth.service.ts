@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, validationError } from '#libs/core';
-import { EMAIL_MAX, UsersService, verifyPassword, type User } from '#libs/users';
+import { UsersService, verifyPassword, type User } from '#libs/users';
 import type { ApiKeySource, AuthContext } from './auth-context.js';
+import type { LoginBody } from './credentials.schema.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { SessionsService, type Session } from './sessions.service.js';
 import { ThrottlesService } from './throttles.service.js';
@@ -28,13 +29,7 @@ export class AuthService {
    * after the credentials passed and before the session exists, and may refuse by throwing (the
    * e-mail verification gate, docs/api.md).
    */
-  async login(email: unknown, password: unknown, ip: string, admit?: (user: User) => Promise<void>): Promise<{ user: User; session: Session }> {
-    if (typeof email !== 'string' || !email.trim()) throw new DomainError('validation', 'required', 'This field is required.', 'email');
-    if (typeof password !== 'string' || !password) throw new DomainError('validation', 'required', 'This field is required.', 'password');
-    const normalized = email.trim().toLowerCase();
-    // Refused before any lookup or throttle: no address is longer (RFC 5321), and an unbounded one
-    // would be hashed and looked up for nothing (docs/api.md, hostile input).
-    if (normalized.length > EMAIL_MAX) throw validationError('max_length', `Ensure this field has no more than ${EMAIL_MAX} characters.`, 'email');
+  async login({ email: normalized, password }: LoginBody, ip: string, admit?: (user: User) => Promise<void>): Promise<{ user: User; session: Session }> {
     await this.throttles.consume('loginPerIp', ip);
     await this.throttles.consume('loginPerEmail', normalized);
     const user = await this.users.findByEmail(normalized);
@@ -47,9 +42,8 @@ export class AuthService {
   }
 
   /** Confirms the password of a session's user; the returned session has a new CSRF token. */
-  async reauthenticate(auth: AuthContext, password: unknown): Promise<Session | null> {
+  async reauthenticate(auth: AuthContext, password: string): Promise<Session | null> {
     if (auth.via !== 'session') return null;
-    if (typeof password !== 'string' || !password) throw new DomainError('validation', 'required', 'This field is required.', 'password');
     // A stolen session must not become an oracle for the password: same budget as a password change's current_password (docs/api.md, Throttles).
     await this.throttles.consume('passwordPerUser', String(auth.user.id));
     if (!(await verifyPassword(auth.user.password, password))) {

@@ -2,6 +2,7 @@
 export { AuthModule } from './auth.module.js';
 export { AuthGuard } from './auth.guard.js';
 export { AuthService } from './auth.service.js';
+export { loginBodySchema, reauthBodySchema, type LoginBody } from './credentials.schema.js';
 export { ApiKeysService, MAX_API_KEYS_PER_USER } from './api-keys.service.js';
 export { apiKeyBody, apiKeyBodySchema, type ApiKeyBody } from './api-key-body.js';
 export { apiKeyFieldsSchema, apiKeyUpdateSchema, type ApiKeyFields, type ApiKeyUpdate } from './api-key-fields.js';

@@ -126,10 +126,19 @@ export class OrganizationsService {
     await this.organizations.delete({ id: organizationId });
   }
 
-  /** Adds (or changes the level of) a member. */
+  /**
+   * Adds (or changes the level of) a member. A user without a current organization gets this one
+   * and its first team, saved here so that reading the user never writes (docs/api.md, Users).
+   */
   async addMember(organizationId: string, userId: number, level: MembershipLevel): Promise<Membership> {
     if (!(await this.findById(organizationId))) throw notFound('Organization not found.');
     await this.memberships.upsert({ organizationId, userId, level }, ['organizationId', 'userId']);
+    await this.dataSource.query(
+      `UPDATE users SET current_organization_id = $1,
+         current_team_id = (SELECT t.id FROM teams t WHERE t.organization_id = $1 ORDER BY t.id LIMIT 1)
+       WHERE id = $2 AND current_organization_id IS NULL`,
+      [organizationId, userId],
+    );
     return this.memberships.findOneByOrFail({ organizationId, userId });
   }
 

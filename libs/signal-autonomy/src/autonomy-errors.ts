@@ -1,4 +1,5 @@
 import { notFound, permissionDenied } from '#libs/core';
+import type { TargetRules } from '#libs/users';
 
 export const OTHER_USERS_FORBIDDEN_DETAIL = "Only staff can access other users' autonomy config.";
 
@@ -7,3 +8,6 @@ export const otherUsersForbidden = () => permissionDenied(OTHER_USERS_FORBIDDEN_
 
 /** No such active user, a malformed id, or no saved config. */
 export const autonomyNotFound = () => notFound();
+
+/** `/api/users/<id>/signal_autonomy/`: staff may name a user by integer id or uuid. */
+export const AUTONOMY_TARGET: TargetRules = { byId: true, forbidden: otherUsersForbidden, notFound: autonomyNotFound };

@@ -1,6 +1,6 @@
 /** Users: the entity, lookups and writes, and password hashing. */
 export { UsersModule } from './users.module.js';
-export { UsersService, type CurrentSelection, type NewUser, type UserListFilter } from './users.service.js';
+export { UsersService, type NewUser, type UserListFilter } from './users.service.js';
 export { User, type ShortcutPosition, type ThemeMode, type ToolbarMode } from './user.entity.js';
 export { hashPassword, verifyPassword } from './passwords.js';
 export { NOTIFICATION_DEFAULTS, effectiveNotificationSettings, type NotificationSettings } from './notification-settings.js';
@@ -14,3 +14,4 @@ export {
   userUpdateBodySchema,
   type UserUpdateBody,
 } from './user-update.schema.js';
+export { ME, parseUserReference, UserTargets, USERS_ROUTES, type TargetRules, type UserReference } from './user-reference.js';

@@ -16,13 +16,6 @@ export interface UserListFilter {
   isStaff?: boolean;
 }
 
-/** A user's current organization and team, as backfilled in bulk. */
-export interface CurrentSelection {
-  userId: number;
-  organizationId: string | null;
-  teamId: number | null;
-}
-
 const EMAIL_TAKEN = 'There is already an account with this email address.';
 
 export interface NewUser {
@@ -166,22 +159,6 @@ export class UsersService {
     )) as [[{ settings: Record<string, unknown> }], number] | [{ settings: Record<string, unknown> }];
     const returned = Array.isArray(rows[0]) ? rows[0][0] : rows[0];
     if (returned) user.partialNotificationSettings = returned.settings;
-  }
-
-  /** Saves the current organization/team of several users in one statement. */
-  async setCurrentSelections(selections: CurrentSelection[]): Promise<void> {
-    if (selections.length === 0) return;
-    const params: unknown[] = [];
-    const rows = selections.map((s) => {
-      params.push(s.userId, s.organizationId, s.teamId);
-      const n = params.length;
-      return `($${n - 2}::integer, $${n - 1}::uuid, $${n}::integer)`;
-    });
-    await this.users.query(
-      `UPDATE users SET current_organization_id = v.organization_id, current_team_id = v.team_id
-       FROM (VALUES ${rows.join(', ')}) AS v(id, organization_id, team_id) WHERE users.id = v.id`,
-      params,
-    );
   }
 
   /** Sets `credentials_reviewed_at` once; later calls keep the first timestamp. */

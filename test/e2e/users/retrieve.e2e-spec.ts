@@ -91,7 +91,7 @@ describe('GET /api/users/<uuid>/', () => {
     expect((await client.get('/api/users/@me/').expect(200)).body.shortcut_position).toBe('hidden');
   });
 
-  it('backfills and saves the first organization and its first team when none is current', async () => {
+  it('saves the first organization and its first team when a membership is added to a user with none', async () => {
     const { user, client } = await loggedInUser(t.app);
     const organizations = t.app.get(OrganizationsService);
     const owner = await createUser(t.app);

@@ -17,10 +17,9 @@ import {
   type AuthContext,
   type PasskeyCredential,
 } from '#libs/auth';
+import { UserBodyService, userBodySchema, type UserBody } from '#libs/accounts';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { userBodySchema, type UserBody } from '../users/user-body.js';
-import { UserBodyService } from '../users/user-body.service.js';
 import { setSessionCookies } from './session-cookies.js';
 
 /** The cookie that ties a discoverable-login challenge to the browser that asked for it. */

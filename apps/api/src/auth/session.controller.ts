@@ -1,17 +1,25 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AuthService, CurrentAuth, Public, SESSION_COOKIE, SessionOnly, SessionsService, type AuthContext, type Session } from '#libs/auth';
+import {
+  AuthService,
+  CurrentAuth,
+  loginBodySchema,
+  Public,
+  reauthBodySchema,
+  SESSION_COOKIE,
+  SessionOnly,
+  SessionsService,
+  type AuthContext,
+  type LoginBody,
+  type Session,
+} from '#libs/auth';
+import { UserBodyService, userBodySchema, type UserBody } from '#libs/accounts';
 import { EmailVerificationService } from '#libs/mail';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { bodyObject } from '#libs/core';
-import { userBodySchema, type UserBody } from '../users/user-body.js';
-import { UserBodyService } from '../users/user-body.service.js';
 import { setSessionCookies } from './session-cookies.js';
 
-const loginBody = z.object({ email: z.string(), password: z.string() });
-const reauthBody = z.object({ password: z.string() });
 const csrfBody = z.object({ csrftoken: z.string() });
 
 /** Browser sessions: log in, log out, re-authenticate for sensitive actions. */
@@ -29,12 +37,10 @@ export class SessionController {
   @HttpCode(200)
   @Public()
   @ApiOperation({ summary: 'Log in with email and password; sets the `sessionid` and `csrftoken` cookies.' })
-  @ApiBody({ schema: openApiSchema(loginBody) })
   @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
-  async login(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body() body: unknown): Promise<UserBody> {
-    const { email, password } = bodyObject(body);
+  async login(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body({ schema: loginBodySchema }) body: LoginBody): Promise<UserBody> {
     // An unverified account gets a fresh code instead of a session (docs/api.md, E-mail verification).
-    const { user, session } = await this.auth.login(email, password, req.ip, (u) => this.verification.admitLogin(u));
+    const { user, session } = await this.auth.login(body, req.ip, (u) => this.verification.admitLogin(u));
     this.setCookies(req, res, session, true);
     return this.bodies.present(user, { via: 'session', user, session });
   }
@@ -53,15 +59,14 @@ export class SessionController {
   @HttpCode(204)
   @SessionOnly()
   @ApiOperation({ summary: 'Confirm the password to reopen the sensitive-action window.' })
-  @ApiBody({ schema: openApiSchema(reauthBody) })
   @ApiNoContentResponse()
   async reauth(
     @CurrentAuth() auth: AuthContext,
     @Req() req: FastifyRequest,
     @Res({ passthrough: true }) res: FastifyReply,
-    @Body() body: unknown,
+    @Body({ schema: reauthBodySchema }) { password }: { password: string },
   ): Promise<void> {
-    const session = await this.auth.reauthenticate(auth, bodyObject(body).password);
+    const session = await this.auth.reauthenticate(auth, password);
     if (session) this.setCookies(req, res, session, false);
   }
 

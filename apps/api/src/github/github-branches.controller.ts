@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { BranchesService, githubErrors, IntegrationsService, type BranchesPage } from '#libs/github';
+import { UserTargets } from '#libs/users';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { UserTargetService } from '../users/user-target.service.js';
 import { branchesQuery, installationIdParam } from './github-request-schemas.js';
 
 const branchesBody = z.object({
@@ -21,7 +21,7 @@ const branchesBody = z.object({
 @Controller('users/:uuid/integrations/github/:installation_id/branches')
 export class GithubBranchesController {
   constructor(
-    private readonly targets: UserTargetService,
+    private readonly targets: UserTargets,
     private readonly integrations: IntegrationsService,
     private readonly branches: BranchesService,
   ) {}
@@ -36,7 +36,7 @@ export class GithubBranchesController {
     @Param('installation_id', { schema: installationIdParam }) installationId: number,
     @Query({ schema: branchesQuery }) { repo, ...query }: z.output<typeof branchesQuery>,
   ): Promise<BranchesPage> {
-    const user = await this.targets.resolve(auth, uuid);
+    const user = await this.targets.resolve(auth.user, uuid);
     const row = await this.integrations.find(user.id, installationId);
     if (!row) throw githubErrors.integrationNotFound();
     return this.branches.list(row, repo, query);

@@ -4,9 +4,9 @@ import { z } from 'zod';
 import { AuthService, CurrentAuth, Public, RequireScope, SESSION_COOKIE, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { ConnectService, type CallbackQuery } from '#libs/github';
+import { UserTargets } from '#libs/users';
 import type { ApiRequest } from '../http/api-request.js';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { UserTargetService } from '../users/user-target.service.js';
 
 const startBody = z.object({ install_url: z.string(), connect_flow: z.literal('app_install') });
 // GitHub's frontend sends the id as a string or a number; both read as the same decimal string.
@@ -20,7 +20,7 @@ const prepareCallbackBody = z.object({
 export class GithubConnectController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly targets: UserTargetService,
+    private readonly targets: UserTargets,
     private readonly connect: ConnectService,
     private readonly auth: AuthService,
   ) {}
@@ -31,7 +31,7 @@ export class GithubConnectController {
   @ApiOperation({ summary: 'Start linking: the GitHub App install URL, carrying a single-use state.' })
   @ApiOkResponse({ schema: openApiSchema(startBody) })
   async start(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<z.infer<typeof startBody>> {
-    const user = await this.targets.resolve(auth, uuid);
+    const user = await this.targets.resolve(auth.user, uuid);
     return this.connect.start(user.id);
   }
 
@@ -41,7 +41,7 @@ export class GithubConnectController {
   @ApiOperation({ summary: 'Before "Configure" on GitHub: lets the code-less `setup_action=update` return refresh that installation.' })
   @ApiNoContentResponse()
   async prepareCallback(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Body({ schema: prepareCallbackBody }) body: z.output<typeof prepareCallbackBody>): Promise<void> {
-    const user = await this.targets.resolve(auth, uuid);
+    const user = await this.targets.resolve(auth.user, uuid);
     const { installation_id } = body;
     await this.connect.prepareCallback(user.id, installation_id);
   }

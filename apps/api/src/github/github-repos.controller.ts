@@ -4,8 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { githubErrors, IntegrationsService, ReposService, type GithubIntegration, type ReposPage } from '#libs/github';
+import { UserTargets } from '#libs/users';
 import { openApiSchema } from '../http/openapi-schema.js';
-import { UserTargetService } from '../users/user-target.service.js';
 import { installationIdParam, reposQuery } from './github-request-schemas.js';
 
 const repoBody = z.object({
@@ -33,7 +33,7 @@ const refreshedBody = z.object({ repositories: z.array(repoBody), refreshed_at: 
 @Controller('users/:uuid/integrations/github/:installation_id/repos')
 export class GithubReposController {
   constructor(
-    private readonly targets: UserTargetService,
+    private readonly targets: UserTargets,
     private readonly integrations: IntegrationsService,
     private readonly repos: ReposService,
   ) {}
@@ -48,7 +48,7 @@ export class GithubReposController {
     @Param('installation_id', { schema: installationIdParam }) installationId: number,
     @Query({ schema: reposQuery }) query: z.output<typeof reposQuery>,
   ): Promise<ReposPage> {
-    const user = await this.targets.resolve(auth, uuid);
+    const user = await this.targets.resolve(auth.user, uuid);
     return this.repos.list(await this.integration(user.id, installationId), query);
   }
 
@@ -63,7 +63,7 @@ export class GithubReposController {
     @Param('installation_id', { schema: installationIdParam }) installationId: number,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<z.infer<typeof refreshedBody> | { status: 'queued' }> {
-    const user = await this.targets.resolve(auth, uuid);
+    const user = await this.targets.resolve(auth.user, uuid);
     const result = await this.repos.refresh(await this.integration(user.id, installationId));
     if (result.status === 'queued') {
       res.status(202);

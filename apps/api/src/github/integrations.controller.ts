@@ -4,9 +4,9 @@ import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
 import { githubErrors, IntegrationsService, type GithubIntegration } from '#libs/github';
+import { UserTargets } from '#libs/users';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
 import { defaultPageQuery, pageBody, type PageBody, type PageQuery } from '../http/page-query.js';
-import { UserTargetService } from '../users/user-target.service.js';
 import { installationIdParam } from './github-request-schemas.js';
 
 const integrationBody = z.object({
@@ -35,7 +35,7 @@ const present = (row: GithubIntegration): IntegrationBody => ({
 @Controller('users/:uuid/integrations')
 export class IntegrationsController {
   constructor(
-    private readonly targets: UserTargetService,
+    private readonly targets: UserTargets,
     private readonly integrations: IntegrationsService,
   ) {}
 
@@ -49,7 +49,7 @@ export class IntegrationsController {
     @Query({ schema: defaultPageQuery }) page: PageQuery,
     @Req() req: ApiRequest,
   ): Promise<PageBody<IntegrationBody>> {
-    const user = await this.targets.resolve(auth, uuid);
+    const user = await this.targets.resolve(auth.user, uuid);
     return pageBody(req, page, await this.integrations.list(user.id, page), present);
   }
 
@@ -59,7 +59,7 @@ export class IntegrationsController {
   @ApiOperation({ summary: 'Unlink a GitHub installation; the last user to unlink it also uninstalls the App.' })
   @ApiNoContentResponse()
   async remove(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Param('installation_id', { schema: installationIdParam }) installationId: number): Promise<void> {
-    const user = await this.targets.resolve(auth, uuid);
+    const user = await this.targets.resolve(auth.user, uuid);
     if (!(await this.integrations.unlink(user.id, installationId))) throw githubErrors.integrationNotFound();
   }
 }

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { CurrentAuth, RequireScope, type AuthContext } from '#libs/auth';
-import { AutonomyTargetService, SignalAutonomyService, type AutonomyChanges } from '#libs/signal-autonomy';
+import { AUTONOMY_TARGET, SignalAutonomyService, type AutonomyChanges } from '#libs/signal-autonomy';
+import { UserTargets } from '#libs/users';
 import { openApiSchema } from '../http/openapi-schema.js';
 import { autonomyRequestSchema, autonomyResponseSchema, presentAutonomy, type AutonomyRequest, type AutonomyResponse } from './signal-autonomy.schemas.js';
 
@@ -13,7 +14,7 @@ const ID_PARAM = { name: 'user_id', description: '`@me`; staff may also give ano
 @Controller('users/:user_id/signal_autonomy')
 export class SignalAutonomyController {
   constructor(
-    private readonly targets: AutonomyTargetService,
+    private readonly targets: UserTargets,
     private readonly autonomy: SignalAutonomyService,
   ) {}
 
@@ -23,7 +24,7 @@ export class SignalAutonomyController {
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ schema: openApiSchema(autonomyResponseSchema) })
   async get(@CurrentAuth() auth: AuthContext, @Param('user_id') id: string): Promise<AutonomyResponse> {
-    const user = await this.targets.resolve(auth.user, id);
+    const user = await this.targets.resolve(auth.user, id, AUTONOMY_TARGET);
     return presentAutonomy(await this.autonomy.get(user.id), user);
   }
 
@@ -34,7 +35,7 @@ export class SignalAutonomyController {
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ schema: openApiSchema(autonomyResponseSchema) })
   async save(@CurrentAuth() auth: AuthContext, @Param('user_id') id: string, @Body({ schema: autonomyRequestSchema }) body: z.output<typeof autonomyRequestSchema>): Promise<AutonomyResponse> {
-    const user = await this.targets.resolve(auth.user, id);
+    const user = await this.targets.resolve(auth.user, id, AUTONOMY_TARGET);
     const config = await this.autonomy.save(user.id, toChanges(body));
     return presentAutonomy(config, user);
   }
@@ -46,7 +47,7 @@ export class SignalAutonomyController {
   @ApiParam(ID_PARAM)
   @ApiNoContentResponse()
   async remove(@CurrentAuth() auth: AuthContext, @Param('user_id') id: string): Promise<void> {
-    const user = await this.targets.resolve(auth.user, id);
+    const user = await this.targets.resolve(auth.user, id, AUTONOMY_TARGET);
     await this.autonomy.remove(user.id);
   }
 }

@@ -3,9 +3,8 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags
 import { assertRecentlyAuthenticated, CurrentAuth, RequireScope, SessionOnly, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { z } from 'zod';
-import { GithubLoginLookup, hedgehogConfigBodySchema, UsersService } from '#libs/users';
+import { GithubLoginLookup, hedgehogConfigBodySchema, UsersService, UserTargets } from '#libs/users';
 import { errorBodySchema, openApiSchema } from '../http/openapi-schema.js';
-import { UserTargetService } from './user-target.service.js';
 
 const errorBody = openApiSchema(errorBodySchema);
 const hedgehogConfigSchema = z.record(z.string(), z.unknown()).describe('Any JSON object, at most 64 KiB serialized.');
@@ -18,7 +17,7 @@ export class UserActionsController {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly users: UsersService,
-    private readonly targets: UserTargetService,
+    private readonly targets: UserTargets,
     private readonly githubLogins: GithubLoginLookup,
   ) {}
 
@@ -29,7 +28,7 @@ export class UserActionsController {
   @ApiNoContentResponse()
   @ApiResponse({ status: 403, description: 'Not `@me` (non-staff), or the session needs re-authentication.', schema: errorBody })
   async credentialsReviewComplete(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<void> {
-    const target = await this.targets.resolve(auth, uuid);
+    const target = await this.targets.resolve(auth.user, uuid);
     assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
     await this.users.markCredentialsReviewed(target);
   }
@@ -39,7 +38,7 @@ export class UserActionsController {
   @ApiOperation({ summary: "The GitHub login of the user's most recently linked GitHub integration, or null." })
   @ApiOkResponse({ schema: openApiSchema(githubLoginBodySchema) })
   async githubLogin(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<{ github_login: string | null }> {
-    const target = await this.targets.resolve(auth, uuid);
+    const target = await this.targets.resolve(auth.user, uuid);
     return { github_login: await this.githubLogins.githubLoginFor(target.id) };
   }
 
@@ -48,7 +47,7 @@ export class UserActionsController {
   @ApiOperation({ summary: "The user's hedgehog configuration (`{}` when unset)." })
   @ApiOkResponse({ schema: openApiSchema(hedgehogConfigSchema) })
   async hedgehogConfig(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<Record<string, unknown>> {
-    const target = await this.targets.resolve(auth, uuid);
+    const target = await this.targets.resolve(auth.user, uuid);
     return target.hedgehogConfig ?? {};
   }
 
@@ -62,7 +61,7 @@ export class UserActionsController {
     @Param('uuid') uuid: string,
     @Body({ schema: hedgehogConfigBodySchema }) hedgehogConfig: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
-    const target = await this.targets.resolve(auth, uuid);
+    const target = await this.targets.resolve(auth.user, uuid);
     await this.users.applyUpdate(target, { hedgehogConfig });
     return hedgehogConfig;
   }

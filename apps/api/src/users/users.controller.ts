@@ -1,16 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Put, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { ApiRequest } from '../http/api-request.js';
+import { UserBodyService, userBodySchema, UserDeletionService, UserUpdateService, type UserBody } from '#libs/accounts';
 import { CurrentAuth, RequireScope, SessionOnly, type AuthContext } from '#libs/auth';
-import { userUpdateBodySchema, UsersService } from '#libs/users';
+import { userUpdateBodySchema, UsersService, UserTargets } from '#libs/users';
 import { errorBodySchema, openApiSchema, paginated } from '../http/openapi-schema.js';
 import { pageBody, type PageBody } from '../http/page-query.js';
-import { userBodySchema, type UserBody } from './user-body.js';
-import { UserBodyService } from './user-body.service.js';
-import { UserDeletionService } from './user-deletion.service.js';
 import { userListQuery, type UserListQuery } from './user-list-query.js';
-import { UserTargetService } from './user-target.service.js';
-import { UserUpdateService } from './user-update.service.js';
 
 const errorBody = openApiSchema(errorBodySchema);
 
@@ -19,7 +15,7 @@ const errorBody = openApiSchema(errorBodySchema);
 export class UsersController {
   constructor(
     private readonly users: UsersService,
-    private readonly targets: UserTargetService,
+    private readonly targets: UserTargets,
     private readonly bodies: UserBodyService,
     private readonly updates: UserUpdateService,
     private readonly deletions: UserDeletionService,
@@ -45,7 +41,7 @@ export class UsersController {
   @ApiResponse({ status: 403, description: 'Non-staff callers may only use `@me`.', schema: errorBody })
   @ApiResponse({ status: 404, description: 'Unknown, inactive or malformed uuid.', schema: errorBody })
   async retrieve(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<UserBody> {
-    return this.bodies.present(await this.targets.resolve(auth, uuid), auth);
+    return this.bodies.present(await this.targets.resolve(auth.user, uuid), auth);
   }
 
   @Patch(':uuid')
@@ -57,7 +53,7 @@ export class UsersController {
   @ApiResponse({ status: 403, description: 'Identity change with an API key, stale session, or `is_staff` by non-staff.', schema: errorBody })
   @ApiResponse({ status: 429, description: 'Too many password attempts.', schema: errorBody })
   async update(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string, @Body() body: unknown): Promise<UserBody> {
-    const target = await this.targets.resolve(auth, uuid);
+    const target = await this.targets.resolve(auth.user, uuid);
     return this.bodies.present(await this.updates.update(auth, target, body), auth);
   }
 
@@ -79,6 +75,6 @@ export class UsersController {
   @ApiResponse({ status: 403, description: 'Not `@me` (non-staff), or the session needs re-authentication.', schema: errorBody })
   @ApiResponse({ status: 409, description: 'The user still belongs to an organization.', schema: errorBody })
   async remove(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<void> {
-    await this.deletions.delete(auth, await this.targets.resolve(auth, uuid));
+    await this.deletions.delete(auth, await this.targets.resolve(auth.user, uuid));
   }
 }

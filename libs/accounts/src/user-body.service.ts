@@ -2,19 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ApiKeysService, PasskeysService, sensitiveSessionExpiresAt, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { OrganizationsService, type MembershipWithOrganization, type Team } from '#libs/organizations';
-import { effectiveNotificationSettings, UsersService, type CurrentSelection, type User } from '#libs/users';
+import { effectiveNotificationSettings, type User } from '#libs/users';
 import type { OrganizationBody, TeamBody, UserBody } from './user-body.js';
 
 /**
- * Builds the user body (the OpenAPI document's `User`), backfilling the current organization and team on the way.
- * A page of users costs the same few queries as one user: memberships, teams and key counts are
+ * Builds the user body (the OpenAPI document's `User`). It only reads: a user whose current
+ * organization or team is unset (or no longer theirs) is shown the first of their memberships and
+ * its first team. A page of users costs the same few queries as one user: memberships, teams and key counts are
  * loaded for the whole page at once.
  */
 @Injectable()
 export class UserBodyService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly users: UsersService,
     private readonly organizations: OrganizationsService,
     private readonly apiKeys: ApiKeysService,
     private readonly passkeys: PasskeysService,
@@ -34,8 +34,8 @@ export class UserBodyService {
       this.apiKeys.countForUsers(unreviewed),
       this.passkeys.countsForUsers(ids),
     ]);
-    // The teams of every organization the users belong to cover both `organization.teams` and the
-    // backfill; current teams are added by id in case one sits outside those organizations.
+    // The teams of every organization the users belong to cover both `organization.teams` and an
+    // unset current team; current teams are added by id in case one sits outside those organizations.
     const teams = await this.organizations.teamsOfOrganizationsOrIds(
       [...new Set(memberships.map((m) => m.organizationId))],
       users.map((u) => u.currentTeamId).filter((id): id is number => id !== null),
@@ -44,45 +44,26 @@ export class UserBodyService {
     const teamsByOrganization = groupBy(teams, (t) => t.organizationId);
     const membershipsByUser = groupBy(memberships, (m) => m.userId);
 
-    await this.backfillCurrent(users, membershipsByUser, teamsByOrganization);
     const expiresAt = sensitiveSessionExpiresAt(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S)?.toISOString() ?? null;
     return users.map((user) => {
       const own = membershipsByUser.get(user.id) ?? [];
-      const current = own.find((m) => m.organizationId === user.currentOrganizationId) ?? null;
-      const team = user.currentTeamId !== null ? (teamsById.get(user.currentTeamId) ?? null) : null;
+      // Unset: the first membership and its first team, as shown (they are saved when a membership is added).
+      const organizationId = user.currentOrganizationId ?? own[0]?.organizationId ?? null;
+      const teamId = user.currentTeamId ?? (organizationId === null ? null : (teamsByOrganization.get(organizationId)?.[0]?.id ?? null));
+      const current = own.find((m) => m.organizationId === organizationId) ?? null;
+      const currentTeams = current ? (teamsByOrganization.get(current.organizationId) ?? []) : [];
+      const team = teamId === null ? null : (teamsById.get(teamId) ?? null);
       return presentUser(user, {
         // Only the caller's own window is meaningful; a staff member reading someone else sees null.
         expiresAt: auth.user.id === user.id ? expiresAt : null,
         memberships: own,
         current,
-        currentTeams: current ? (teamsByOrganization.get(current.organizationId) ?? []) : [],
+        currentTeams,
         team,
         keyCount: keyCounts.get(user.id) ?? 0,
         passkeys: passkeyCounts.get(user.id) ?? { total: 0, verified: 0 },
       });
     });
-  }
-
-  /** A user with memberships but no current organization (or team) gets the first one, saved. */
-  private async backfillCurrent(
-    users: User[],
-    membershipsByUser: Map<number, MembershipWithOrganization[]>,
-    teamsByOrganization: Map<string, Team[]>,
-  ): Promise<void> {
-    const selections: CurrentSelection[] = [];
-    for (const user of users) {
-      let organizationId = user.currentOrganizationId;
-      let teamId = user.currentTeamId;
-      const first = membershipsByUser.get(user.id)?.[0];
-      if (organizationId === null && first) organizationId = first.organizationId;
-      if (teamId === null && organizationId !== null) teamId = teamsByOrganization.get(organizationId)?.[0]?.id ?? null;
-      if (organizationId !== user.currentOrganizationId || teamId !== user.currentTeamId) {
-        selections.push({ userId: user.id, organizationId, teamId });
-        user.currentOrganizationId = organizationId;
-        user.currentTeamId = teamId;
-      }
-    }
-    await this.users.setCurrentSelections(selections);
   }
 }
 
