@@ -4,3 +4,4 @@ export { OrganizationsService, type CreatedOrganization, type MembershipWithOrga
 export { Organization } from './organization.entity.js';
 export { Team } from './team.entity.js';
 export { Membership, MembershipLevel } from './membership.entity.js';
+export { organizationName } from './organization-name.js';

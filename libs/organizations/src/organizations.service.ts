@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { In, type DataSource, type EntityManager, type Repository } from 'typeorm';
-import { isUuid, notFound, permissionDenied, validationError, type Page, type PageRequest } from '#libs/core';
+import { isUuid, notFound, permissionDenied, type Page, type PageRequest } from '#libs/core';
 import { hydrate } from '#libs/database';
 import { Membership, MembershipLevel } from './membership.entity.js';
 import { Organization } from './organization.entity.js';
@@ -26,13 +26,13 @@ export class OrganizationsService {
     @InjectRepository(Membership) private readonly memberships: Repository<Membership>,
   ) {}
 
-  /** Creates the organization, its "Default project" team and the owner's membership, atomically. */
+  /**
+   * Creates the organization, its "Default project" team and the owner's membership, atomically.
+   * `name` is one `organizationName` accepted (the route's and the CLI's schema).
+   */
   async create(name: string, ownerUserId: number): Promise<CreatedOrganization> {
-    const trimmed = name.trim();
-    if (!trimmed) throw validationError('blank', 'This field may not be blank.', 'name');
-    if (trimmed.length > 64) throw validationError('max_length', 'Ensure this field has no more than 64 characters.', 'name');
     return this.dataSource.transaction(async (tx) => {
-      const organization = await this.insertWithFreeSlug(tx, trimmed);
+      const organization = await this.insertWithFreeSlug(tx, name);
       const team = await tx.save(
         tx.create(Team, {
           organizationId: organization.id,

@@ -152,9 +152,11 @@ describe('CLI', () => {
       expect((await t.dataSource.query('SELECT current_organization_id FROM users'))[0].current_organization_id).toBe(organization.id);
     });
 
-    it('refuses an unknown owner and a missing name', async () => {
+    it('refuses an unknown owner, a missing name and a name longer than the API allows', async () => {
       await refused(/^error: no user with email ghost@example\.com\n$/, 'orgs:create', '--name', 'X', '--owner', 'ghost@example.com');
       await refused(/--name is required/, 'orgs:create', '--owner', 'ghost@example.com');
+      // The route's own rule (organizationName), not a copy of it.
+      await refused(/--name: Ensure this field has no more than 64 characters\./, 'orgs:create', '--name', 'x'.repeat(65), '--owner', 'ghost@example.com');
       expect(await count('organizations')).toBe(0);
     });
   });

@@ -4,13 +4,12 @@ import type { ApiRequest } from '../http/api-request.js';
 import { z } from 'zod';
 import { assertOrganizationInKeyScope, CurrentAuth, RequireScope, scopedOrganizationsOf, type AuthContext } from '#libs/auth';
 import { isUuid, notFound } from '#libs/core';
-import { OrganizationsService, type MembershipWithOrganization } from '#libs/organizations';
+import { organizationName, OrganizationsService, type MembershipWithOrganization } from '#libs/organizations';
 import { UsersService } from '#libs/users';
 import { openApiSchema, paginated } from '../http/openapi-schema.js';
 import { defaultPageQuery, pageBody, type PageBody, type PageQuery } from '../http/page-query.js';
 
-
-const createOrganizationBody = z.object({ name: z.string().trim().min(1).max(64) });
+const createOrganizationBody = z.object({ name: organizationName });
 const organizationItem = z.object({
   id: z.string(),
   name: z.string(),
