@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { TerminusModule } from '@nestjs/terminus';
 import { UserBodyService, UserDeletionService, UserUpdateService } from '#libs/accounts';
 import { AuthGuard, AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
@@ -22,7 +21,7 @@ import { GithubConnectController } from './github/github-connect.controller.js';
 import { GithubReposController } from './github/github-repos.controller.js';
 import { GithubWebhookController } from './github/github-webhook.controller.js';
 import { IntegrationsController } from './github/integrations.controller.js';
-import { ProcessLifecycle } from '#libs/runtime';
+import { ProcessLifecycle, ReadinessProbe } from '#libs/runtime';
 import { ApiExceptionFilter } from './http/api-exception.filter.js';
 import { ApiValidationPipe } from './http/validation.pipe.js';
 import { RouteMethods } from './http/route-methods.js';
@@ -38,7 +37,6 @@ import { UsersController } from './users/users.controller.js';
     DatabaseModule,
     RedisModule,
     QueueModule,
-    TerminusModule,
     AuthModule,
     UsersModule,
     OrganizationsModule,
@@ -70,6 +68,7 @@ import { UsersController } from './users/users.controller.js';
     RouteMethods,
     // Readiness turns 503 from SIGTERM on (start.ts).
     ProcessLifecycle,
+    ReadinessProbe,
     // GET /metrics on METRICS_PORT (off when unset).
     MetricsServer,
     UserBodyService,

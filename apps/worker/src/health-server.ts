@@ -1,14 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { Redis } from 'ioredis';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { Metrics, answerMetrics } from '#libs/metrics';
-import { REDIS } from '#libs/redis';
-
-const CHECK_TIMEOUT_MS = 2000;
+import { ReadinessProbe, sideJson, sideMethodNotAllowed, sideNotFound, SidePort, type SideAnswer } from '#libs/runtime';
 
 /**
  * The worker's optional probe port (`WORKER_PORT`): `GET /health` (the process answers)
@@ -18,72 +11,36 @@ const CHECK_TIMEOUT_MS = 2000;
 @Injectable()
 export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('WorkerHealthServer');
-  private server?: Server;
+  private readonly side = new SidePort();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readiness: ReadinessProbe,
     private readonly metrics: Metrics,
   ) {}
 
   /** The bound port (useful when WORKER_PORT is 0), or undefined when no port is configured. */
   get port(): number | undefined {
-    return (this.server?.address() as AddressInfo | null)?.port;
+    return this.side.port;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.WORKER_PORT === undefined) return;
     this.metrics.enableProcessMetrics();
-    const server = createServer((req, res) => {
-      if ((req.url ?? '/').split('?')[0] === '/metrics') {
-        void answerMetrics(this.metrics, req.method, req.url).then(({ status, contentType, body }) => res.writeHead(status, { 'content-type': contentType }).end(body));
-        return;
-      }
-      void this.answer(req.method ?? 'GET', (req.url ?? '/').split('?')[0]!).then(({ status, body }) => {
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      });
-    });
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(this.config.WORKER_PORT, resolve));
-    this.server = server;
+    await this.side.open(this.config.WORKER_PORT, undefined, (method, path) => this.answer(method, path));
     this.logger.log(`worker probes on port ${this.port}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.side.close();
   }
 
-  private async answer(method: string, path: string): Promise<{ status: number; body: object }> {
-    if (method !== 'GET' && method !== 'HEAD') return { status: 405, body: { status: 'error', detail: 'Method not allowed.' } };
-    if (path === '/health') return { status: 200, body: { status: 'ok' } };
-    if (path !== '/ready') return { status: 404, body: { status: 'error', detail: 'Not found.' } };
-    const [postgres, redis] = await Promise.all([
-      withTimeout(this.dataSource.query('SELECT 1')),
-      withTimeout(this.redis.ping()),
-    ]);
-    const ok = postgres && redis;
-    return { status: ok ? 200 : 503, body: { status: ok ? 'ok' : 'error', postgres: up(postgres), redis: up(redis) } };
-  }
-}
-
-const up = (ok: boolean) => (ok ? 'up' : 'down');
-
-async function withTimeout(check: Promise<unknown>): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check,
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-      }),
-    ]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
+  private async answer(method: string, path: string): Promise<SideAnswer> {
+    if (path === '/metrics') return answerMetrics(this.metrics, method, path);
+    if (method !== 'GET' && method !== 'HEAD') return sideMethodNotAllowed();
+    if (path === '/health') return sideJson(200, { status: 'ok' });
+    if (path !== '/ready') return sideNotFound();
+    const { ready, postgres, redis } = await this.readiness.check();
+    return sideJson(ready ? 200 : 503, { status: ready ? 'ok' : 'error', postgres, redis });
   }
 }

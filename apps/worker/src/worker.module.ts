@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { ReadinessProbe } from '#libs/runtime';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { GithubModule } from '#libs/github';
@@ -17,6 +18,6 @@ import { workerOptionsProvider } from './worker-options.js';
 /** The job process: BullMQ processors and schedules live here and only here. */
 @Module({
   imports: [ConfigModule, LoggingModule.forService('worker'), DatabaseModule, RedisModule, QueueModule, GithubModule, MailModule, MetricsModule, DiscoveryModule],
-  providers: [GithubProcessor, MailProcessor, workerOptionsProvider([GithubProcessor, MailProcessor]), GithubSchedule, WorkerHealthServer, JobMetrics],
+  providers: [GithubProcessor, MailProcessor, workerOptionsProvider([GithubProcessor, MailProcessor]), GithubSchedule, ReadinessProbe, WorkerHealthServer, JobMetrics],
 })
 export class WorkerModule {}

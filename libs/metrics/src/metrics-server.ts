@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { sideMethodNotAllowed, sideNotFound, SidePort, type SideAnswer } from '#libs/runtime';
 import { Metrics } from './metrics.js';
 
 /**
@@ -11,7 +10,7 @@ import { Metrics } from './metrics.js';
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('MetricsServer');
-  private server?: Server;
+  private readonly side = new SidePort();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -20,39 +19,29 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The bound port (useful when METRICS_PORT is 0), or undefined when none is configured. */
   get port(): number | undefined {
-    return (this.server?.address() as AddressInfo | null)?.port;
+    return this.side.port;
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.METRICS_PORT === undefined) return;
     this.metrics.enableProcessMetrics();
-    const server = createServer((req, res) => {
-      void answerMetrics(this.metrics, req.method, req.url).then(({ status, contentType, body }) => {
-        res.writeHead(status, { 'content-type': contentType }).end(body);
-      });
-    });
-    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(this.config.METRICS_PORT, '0.0.0.0', resolve));
-    this.server = server;
+    await this.side.open(this.config.METRICS_PORT, '0.0.0.0', (method, path) => answerMetrics(this.metrics, method, path));
     this.logger.log(`metrics on port ${this.port}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    this.server = undefined;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.side.close();
   }
 }
 
 /** `GET /metrics` → the exposition; 404 for any other path, 405 for any other method. */
-export async function answerMetrics(metrics: Metrics, method = 'GET', url = '/'): Promise<{ status: number; contentType: string; body: string }> {
-  const json = 'application/json';
-  if ((url.split('?')[0] ?? '/') !== '/metrics') return { status: 404, contentType: json, body: '{"status":"error","detail":"Not found."}' };
-  if (method !== 'GET' && method !== 'HEAD') return { status: 405, contentType: json, body: '{"status":"error","detail":"Method not allowed."}' };
+export async function answerMetrics(metrics: Metrics, method: string, path: string): Promise<SideAnswer> {
+  if (path !== '/metrics') return sideNotFound();
+  if (method !== 'GET' && method !== 'HEAD') return sideMethodNotAllowed();
   try {
     const { contentType, body } = await metrics.exposition();
     return { status: 200, contentType, body };
   } catch {
-    return { status: 500, contentType: json, body: '{"status":"error","detail":"Metrics unavailable."}' };
+    return { status: 500, contentType: 'application/json', body: '{"status":"error","detail":"Metrics unavailable."}' };
   }
 }

@@ -1,21 +1,25 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import { Public } from '#libs/auth';
 import { DomainError } from '#libs/core';
-import { REDIS } from '#libs/redis';
-import { ProcessLifecycle } from '#libs/runtime';
+import { ProcessLifecycle, ReadinessProbe } from '#libs/runtime';
+import { openApiSchema } from '../http/openapi-schema.js';
+
+const up = z.object({ status: z.literal('up') });
+const readyBody = z.object({
+  status: z.literal('ok'),
+  info: z.object({ postgres: up, redis: up }),
+  error: z.object({}),
+  details: z.object({ postgres: up, redis: up }),
+});
 
 /** Liveness and readiness probes (public). */
 @ApiTags('health')
 @Controller()
 export class HealthController {
   constructor(
-    private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
-    private readonly indicators: HealthIndicatorService,
-    @Inject(REDIS) private readonly redis: Redis,
+    private readonly readiness: ReadinessProbe,
     private readonly lifecycle: ProcessLifecycle,
   ) {}
 
@@ -30,32 +34,16 @@ export class HealthController {
   @Get('ready')
   @Public()
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer, and the process is not shutting down.' })
-  async ready(): Promise<HealthCheckResult> {
+  @ApiOkResponse({ schema: openApiSchema(readyBody) })
+  async ready(): Promise<z.infer<typeof readyBody>> {
     // From SIGTERM on, load balancers must stop sending work here (docs/operations.md, Shutdown).
     if (this.lifecycle.shuttingDown) throw new DomainError('unavailable', 'not_ready', 'Not ready: shutting down.');
-    try {
-      return await this.health.check([
-        () => this.database.pingCheck('postgres', { timeout: 2000 }),
-        () => this.pingRedis(),
-      ]);
-    } catch (error) {
-      if (!(error instanceof ServiceUnavailableException)) throw error;
-      const result = error.getResponse() as HealthCheckResult;
-      const down = Object.keys(result.error ?? {}).join(', ') || 'a dependency';
+    const report = await this.readiness.check();
+    if (!report.ready) {
+      const down = (['postgres', 'redis'] as const).filter((name) => report[name] === 'down').join(', ');
       throw new DomainError('unavailable', 'not_ready', `Not ready: ${down} unavailable.`);
     }
-  }
-
-  private async pingRedis() {
-    const check = this.indicators.check('redis');
-    try {
-      await Promise.race([
-        this.redis.ping(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
-      ]);
-      return check.up();
-    } catch (error) {
-      return check.down({ message: error instanceof Error ? error.message : String(error) });
-    }
+    const info = { postgres: { status: 'up' as const }, redis: { status: 'up' as const } };
+    return { status: 'ok', info, error: {}, details: info };
   }
 }
