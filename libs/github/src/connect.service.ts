@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { validationError } from '#libs/core';
 import { REDIS } from '#libs/redis';
@@ -16,13 +17,19 @@ import { UserTokensService } from './user-tokens.js';
 const STATE_TTL_S = 600;
 const INSTALLATION_ID_RE = /^[1-9][0-9]{0,19}$/;
 
-export interface CallbackQuery {
-  installation_id?: unknown;
-  setup_action?: unknown;
-  code?: unknown;
-  state?: unknown;
-  error?: unknown;
-}
+/**
+ * The query GitHub's redirect carries. Every value is taken as sent: the callback never answers
+ * 400, a bad or missing value is a redirect with `github_link_error` (docs/api.md).
+ */
+const fromGithub = (description: string) => z.unknown().optional().meta({ type: 'string', description });
+export const callbackQuerySchema = z.object({
+  installation_id: fromGithub('The installation GitHub set up or updated.'),
+  setup_action: fromGithub('`install`, `update` or `request`.'),
+  code: fromGithub("The OAuth code of GitHub's user authorization."),
+  state: fromGithub('The state this service sent.'),
+  error: fromGithub('Set by GitHub when the user declined.'),
+});
+export type CallbackQuery = z.output<typeof callbackQuerySchema>;
 
 /** `install`: from `start`; `discover`: the OAuth detour; `update`: from `prepare_callback`. */
 type Flow = 'install' | 'discover' | 'update';

@@ -5,7 +5,7 @@ export { GithubClient } from './github-client.js';
 export { GITHUB_TUNING, DEFAULT_GITHUB_TUNING, type GithubTuning } from './github-tuning.js';
 export { GithubJob, GithubJobs, SchedulerId, type GithubJobData, type RefreshBranchesData, type RefreshReposData, type WebhookData } from './github-jobs.js';
 export { IntegrationsService } from './integrations.service.js';
-export { ConnectService, type CallbackOutcome, type CallbackQuery } from './connect.service.js';
+export { ConnectService, type CallbackOutcome, callbackQuerySchema, type CallbackQuery } from './connect.service.js';
 export { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations } from './user-seams.js';
 export { WebhooksService } from './webhooks.service.js';
 export { WebhookHandler } from './webhook-handler.js';

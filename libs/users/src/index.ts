@@ -10,6 +10,7 @@ export * from './validation/index.js';
 export {
   doesNotExistDetail,
   hedgehogConfigBodySchema,
+  newUserIdentitySchema,
   touchesSensitiveField,
   userUpdateBodySchema,
   type UserUpdateBody,

@@ -74,6 +74,13 @@ export const userUpdateBodySchema = z.object({
 
 export type UserUpdateBody = z.output<typeof userUpdateBodySchema>;
 
+/** Who a new account is (the CLI's `users:create`): the same rules as the update's fields. */
+export const newUserIdentitySchema = z.object({
+  email: emailAddress,
+  first_name: displayName.default(''),
+  last_name: displayName.default(''),
+});
+
 /** Fields a session may change without a recent login. */
 const REAUTH_FREE_FIELDS: ReadonlySet<string> = new Set([
   'theme_mode',

@@ -57,13 +57,15 @@ describe('CLI', () => {
       expect(await count('users')).toBe(1);
     });
 
-    it('refuses a missing option or a malformed email', async () => {
+    it('refuses a missing option, a malformed email and a name the API would refuse', async () => {
       await refused(/--password is required/, 'users:create', '--email', 'a@example.com');
       await refused(/--email is required/, 'users:create', '--password', DEFAULT_PASSWORD);
       await refused(/^error: --email: Enter a valid email address\.\n$/, 'users:create', '--email', 'not-an-email', '--password', DEFAULT_PASSWORD);
       // The API's password policy, as for a password change.
       await refused(/^error: --password: This password is too short\. It must contain at least 8 characters\.\n$/, 'users:create', '--email', 'weak@example.com', '--password', 'short');
       await refused(/^error: --password: This password is entirely numeric\.\n$/, 'users:create', '--email', 'weak@example.com', '--password', '1234567890');
+      // The names follow the API's rules for a user's names.
+      await refused(/^error: --first-name: URLs are not allowed in this field\.\n$/, 'users:create', '--email', 'name@example.com', '--password', DEFAULT_PASSWORD, '--first-name', 'evil.example');
       expect(await count('users')).toBe(0);
     });
   });

@@ -3,7 +3,7 @@ import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags
 import { z } from 'zod';
 import { AuthService, CurrentAuth, Public, RequireScope, SESSION_COOKIE, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { ConnectService, type CallbackQuery } from '#libs/github';
+import { callbackQuerySchema, ConnectService, type CallbackQuery } from '#libs/github';
 import { UserTargets } from '#libs/users';
 import type { ApiRequest } from '../http/api-request.js';
 import { openApiSchema } from '../http/openapi-schema.js';
@@ -59,7 +59,7 @@ export class GithubConnectController {
     description: 'To <FRONTEND_URL>/settings/user?github_link_success=1 or ?github_link_error=<reason>; to <FRONTEND_URL>/login?next=… without a session; or on to GitHub.',
   })
   @Redirect(undefined, 302)
-  async callback(@Query() query: CallbackQuery, @Req() req: ApiRequest): Promise<{ url: string }> {
+  async callback(@Query({ schema: callbackQuerySchema }) query: CallbackQuery, @Req() req: ApiRequest): Promise<{ url: string }> {
     const sessionId = req.cookies?.[SESSION_COOKIE];
     const session = typeof sessionId === 'string' ? await this.auth.authenticateSession(sessionId) : null;
     const callbackUrl = this.config.GITHUB_CALLBACK_URL ?? `${req.protocol}://${req.host}/api/integrations/github/callback`;

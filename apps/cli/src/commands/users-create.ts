@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { assertStrongPassword, normalizeEmailAddress, UsersService } from '#libs/users';
+import { parseOrThrow } from '#libs/core';
+import { assertStrongPassword, newUserIdentitySchema, UsersService } from '#libs/users';
 import { CliError, optionRules, required } from '../cli-error.js';
 
 export const usersCreateOptions = {
@@ -13,14 +14,16 @@ export const usersCreateOptions = {
 } as const;
 
 export async function usersCreate(app: INestApplicationContext, values: Record<string, unknown>) {
-  const firstName = (values['first-name'] as string | undefined) ?? '';
-  const lastName = (values['last-name'] as string | undefined) ?? '';
   const password = required(values, 'password');
-  // The API's own rules: a valid address, and the password policy of a password change.
-  const email = optionRules(() => {
-    const address = normalizeEmailAddress(required(values, 'email'));
-    assertStrongPassword(password, { email: address, firstName, lastName });
-    return address;
+  // The API's own rules: the fields' schema, and the password policy of a password change.
+  const { email, first_name: firstName, last_name: lastName } = optionRules(() => {
+    const identity = parseOrThrow(newUserIdentitySchema, {
+      email: required(values, 'email'),
+      first_name: values['first-name'],
+      last_name: values['last-name'],
+    });
+    assertStrongPassword(password, { email: identity.email, firstName: identity.first_name, lastName: identity.last_name });
+    return identity;
   });
   const users = app.get(UsersService);
   if (await users.findByEmail(email)) throw new CliError(`a user with email ${email} already exists`);
