@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { Metrics, answerMetrics } from '#libs/metrics';
-import { ReadinessProbe, sideJson, sideMethodNotAllowed, sideNotFound, SidePort, type SideAnswer } from '#libs/runtime';
+import { ReadinessProbe, sideJson, sideMethodNotAllowed, sideNotFound, SidePortServer, type SideAnswer } from '#libs/runtime';
 
 /**
  * The worker's optional probe port (`WORKER_PORT`): `GET /health` (the process answers)
@@ -9,33 +9,26 @@ import { ReadinessProbe, sideJson, sideMethodNotAllowed, sideNotFound, SidePort,
  * and `GET /metrics` (Prometheus, docs/operations.md). Nothing else is served; the worker has no API.
  */
 @Injectable()
-export class WorkerHealthServer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('WorkerHealthServer');
-  private readonly side = new SidePort();
+export class WorkerHealthServer extends SidePortServer {
+  protected readonly logger = new Logger('WorkerHealthServer');
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly readiness: ReadinessProbe,
     private readonly metrics: Metrics,
-  ) {}
-
-  /** The bound port (useful when WORKER_PORT is 0), or undefined when no port is configured. */
-  get port(): number | undefined {
-    return this.side.port;
+  ) {
+    super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.WORKER_PORT === undefined) return;
+  protected address() {
+    return this.config.WORKER_PORT === undefined ? undefined : { port: this.config.WORKER_PORT, what: 'worker probes' };
+  }
+
+  protected beforeOpen(): void {
     this.metrics.enableProcessMetrics();
-    await this.side.open(this.config.WORKER_PORT, undefined, (method, path) => this.answer(method, path));
-    this.logger.log(`worker probes on port ${this.port}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.side.close();
-  }
-
-  private async answer(method: string, path: string): Promise<SideAnswer> {
+  protected async answer(method: string, path: string): Promise<SideAnswer> {
     if (path === '/metrics') return answerMetrics(this.metrics, method, path);
     if (method !== 'GET' && method !== 'HEAD') return sideMethodNotAllowed();
     if (path === '/health') return sideJson(200, { status: 'ok' });

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { sideMethodNotAllowed, sideNotFound, SidePort, type SideAnswer } from '#libs/runtime';
+import { sideMethodNotAllowed, sideNotFound, SidePortServer, type SideAnswer } from '#libs/runtime';
 import { Metrics } from './metrics.js';
 
 /**
@@ -8,29 +8,26 @@ import { Metrics } from './metrics.js';
  * never exposes them (docs/operations.md). Nothing listens when `METRICS_PORT` is unset.
  */
 @Injectable()
-export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('MetricsServer');
-  private readonly side = new SidePort();
+export class MetricsServer extends SidePortServer {
+  protected readonly logger = new Logger('MetricsServer');
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: Metrics,
-  ) {}
-
-  /** The bound port (useful when METRICS_PORT is 0), or undefined when none is configured. */
-  get port(): number | undefined {
-    return this.side.port;
+  ) {
+    super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.config.METRICS_PORT === undefined) return;
+  protected address() {
+    return this.config.METRICS_PORT === undefined ? undefined : { port: this.config.METRICS_PORT, host: '0.0.0.0', what: 'metrics' };
+  }
+
+  protected beforeOpen(): void {
     this.metrics.enableProcessMetrics();
-    await this.side.open(this.config.METRICS_PORT, '0.0.0.0', (method, path) => answerMetrics(this.metrics, method, path));
-    this.logger.log(`metrics on port ${this.port}`);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.side.close();
+  protected answer(method: string, path: string): Promise<SideAnswer> {
+    return answerMetrics(this.metrics, method, path);
   }
 }
 

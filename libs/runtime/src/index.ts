@@ -3,4 +3,4 @@ export { ProcessLifecycle, onTermination } from './lifecycle.js';
 export { probeDatabase, probeRedis, type ProbeResult } from './probes.js';
 export { bootLogger, serviceDependencies, waitForDependencies, type DependencyCheck } from './startup.js';
 export { ReadinessProbe, type ReadinessReport } from './readiness.js';
-export { SidePort, sideJson, sideMethodNotAllowed, sideNotFound, type SideAnswer } from './side-port.js';
+export { SidePortServer, sideJson, sideMethodNotAllowed, sideNotFound, type SideAnswer } from './side-port.js';

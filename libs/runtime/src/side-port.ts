@@ -1,3 +1,4 @@
+import type { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -44,5 +45,37 @@ export class SidePort {
     if (!server) return;
     this.server = undefined;
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/**
+ * A side port as a Nest provider: opened at bootstrap when its port is configured, closed at
+ * shutdown. Subclasses say where to listen and how to answer.
+ */
+export abstract class SidePortServer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly side = new SidePort();
+  protected abstract readonly logger: Logger;
+
+  /** The bound port (useful when the configured one is 0), or undefined when none is configured. */
+  get port(): number | undefined {
+    return this.side.port;
+  }
+
+  /** Where to listen, or undefined to stay closed. */
+  protected abstract address(): { port: number; host?: string; what: string } | undefined;
+  protected abstract answer(method: string, path: string): Promise<SideAnswer>;
+  /** Runs once before the port opens. */
+  protected abstract beforeOpen(): void;
+
+  async onApplicationBootstrap(): Promise<void> {
+    const at = this.address();
+    if (!at) return;
+    this.beforeOpen();
+    await this.side.open(at.port, at.host, (method, path) => this.answer(method, path));
+    this.logger.log(`${at.what} on port ${this.port}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.side.close();
   }
 }
