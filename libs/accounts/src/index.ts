@@ -7,3 +7,4 @@ export { UserBodyService } from './user-body.service.js';
 export { userBodySchema, type UserBody } from './user-body.js';
 export { UserDeletionService } from './user-deletion.service.js';
 export { UserUpdateService } from './user-update.service.js';
+export { TwoFactorSettingsService } from './two-factor-settings.service.js';

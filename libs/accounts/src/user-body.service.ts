@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKeysService, PasskeysService, sensitiveSessionExpiresAt, type AuthContext } from '#libs/auth';
+import { ApiKeysService, PasskeysService, sensitiveSessionExpiresAt, TwoFactorService, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { OrganizationsService, type MembershipWithOrganization, type Team } from '#libs/organizations';
 import { effectiveNotificationSettings, type User } from '#libs/users';
@@ -18,6 +18,7 @@ export class UserBodyService {
     private readonly organizations: OrganizationsService,
     private readonly apiKeys: ApiKeysService,
     private readonly passkeys: PasskeysService,
+    private readonly twoFactor: TwoFactorService,
   ) {}
 
   async present(user: User, auth: AuthContext): Promise<UserBody> {
@@ -29,10 +30,11 @@ export class UserBodyService {
     if (users.length === 0) return [];
     const ids = users.map((u) => u.id);
     const unreviewed = users.filter((u) => !u.credentialsReviewedAt).map((u) => u.id);
-    const [memberships, keyCounts, passkeyCounts] = await Promise.all([
+    const [memberships, keyCounts, passkeyCounts, withTotp] = await Promise.all([
       this.organizations.membershipsOfUsers(ids),
       this.apiKeys.countForUsers(unreviewed),
       this.passkeys.countsForUsers(ids),
+      this.twoFactor.usersWithTotp(ids),
     ]);
     // The teams of every organization the users belong to cover both `organization.teams` and an
     // unset current team; current teams are added by id in case one sits outside those organizations.
@@ -62,6 +64,7 @@ export class UserBodyService {
         team,
         keyCount: keyCounts.get(user.id) ?? 0,
         passkeys: passkeyCounts.get(user.id) ?? { total: 0, verified: 0 },
+        totp: withTotp.has(user.id),
       });
     });
   }
@@ -76,6 +79,7 @@ interface Related {
   keyCount: number;
   /** Every passkey (credential review) and the verified ones (2FA). */
   passkeys: { total: number; verified: number };
+  totp: boolean;
 }
 
 function presentUser(user: User, related: Related): UserBody {
@@ -105,8 +109,8 @@ function presentUser(user: User, related: Related): UserBody {
       membership_level: m.level,
     })),
     events_column_config: user.eventsColumnConfig,
-    // Passkey 2FA is effective only with the flag and at least one verified passkey (docs/api.md "Passkeys").
-    is_2fa_enabled: Boolean(user.passkeysEnabledFor2fa) && related.passkeys.verified > 0,
+    // TOTP, or passkey 2FA, effective only with the flag and a verified passkey (docs/api.md "Passkeys").
+    is_2fa_enabled: related.totp || (Boolean(user.passkeysEnabledFor2fa) && related.passkeys.verified > 0),
     has_seen_product_intro_for: user.hasSeenProductIntroFor,
     theme_mode: user.themeMode,
     hedgehog_config: user.hedgehogConfig,

@@ -11,11 +11,14 @@ import { PasskeysService } from './passkeys/passkeys.service.js';
 import { WebauthnChallenges } from './passkeys/webauthn-challenges.js';
 import { SessionsService } from './sessions.service.js';
 import { ThrottlesService } from './throttles.service.js';
+import { BackupCode } from './two-factor/backup-code.entity.js';
+import { TotpDevice } from './two-factor/totp-device.entity.js';
+import { TwoFactorService } from './two-factor/two-factor.service.js';
 
 /** Sessions, personal API keys, passkeys, scopes and throttles: the HTTP edge's notion of a caller. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PersonalApiKey, PasskeyCredential]), UsersModule, OrganizationsModule],
-  providers: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, WebauthnChallenges],
-  exports: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService],
+  imports: [TypeOrmModule.forFeature([PersonalApiKey, PasskeyCredential, TotpDevice, BackupCode]), UsersModule, OrganizationsModule],
+  providers: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, TwoFactorService, WebauthnChallenges],
+  exports: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, TwoFactorService],
 })
 export class AuthModule {}

@@ -27,3 +27,5 @@ export {
   type RequestOptions,
 } from './passkeys/passkeys.service.js';
 export { WEBAUTHN_TIMEOUT_MS } from './passkeys/webauthn-challenges.js';
+export { TwoFactorService } from './two-factor/two-factor.service.js';
+export { otpauthUrl } from './two-factor/totp.js';

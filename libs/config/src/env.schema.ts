@@ -97,6 +97,8 @@ export const envSchema = z.object({
   WEBAUTHN_ORIGIN: optionalText.pipe(z.url().optional()),
   /** The name authenticators show for this site. */
   WEBAUTHN_RP_NAME: z.string().min(1).default('PostHog'),
+  /** The issuer authenticator apps show for the TOTP secret (its otpauth URL). */
+  TOTP_ISSUER: z.string().min(1).default('PostHog'),
 
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_WEB_URL: z.url().default('https://github.com'),

@@ -26,6 +26,14 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'GET /api/users/:p/github_login': scope('user:read'),
   'GET /api/users/:p/hedgehog_config': scope('user:read'),
   'PATCH /api/users/:p/hedgehog_config': scope('user:write'),
+  // Two-factor authentication: session only
+  'GET /api/users/:p/two_factor_start_setup': SESSION,
+  'GET /api/users/:p/start_2fa_setup': SESSION,
+  'POST /api/users/:p/two_factor_validate': SESSION,
+  'POST /api/users/:p/validate_2fa': SESSION,
+  'GET /api/users/:p/two_factor_status': SESSION,
+  'POST /api/users/:p/two_factor_backup_codes': SESSION,
+  'POST /api/users/:p/two_factor_disable': SESSION,
   // Signal autonomy
   'GET /api/users/:p/signal_autonomy': scope('user:write'),
   'POST /api/users/:p/signal_autonomy': scope('user:write'),

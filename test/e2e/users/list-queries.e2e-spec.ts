@@ -47,8 +47,8 @@ describe('GET /api/users/ SQL statements per page', () => {
     expect(large.count).toBe(50);
     expect(large.statements).toBe(small.statements);
     // Authentication (key with its user), the page, its count, and one batch per related table
-    // (memberships, key counts, passkey counts).
-    expect(small.statements).toBe(6);
+    // (memberships, key counts, passkey counts, TOTP devices).
+    expect(small.statements).toBe(7);
   });
 
   it('shows unset current organizations of a whole page without writing on the GET', async () => {

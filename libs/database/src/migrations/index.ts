@@ -6,6 +6,7 @@ import { PersonalApiKeyLifecycle1765400000000 } from './1765400000000-PersonalAp
 import { GithubUserTokens1765400001000 } from './1765400001000-GithubUserTokens.js';
 import { PasskeyCredentials1765500000000 } from './1765500000000-PasskeyCredentials.js';
 import { PasswordReset1765500000000 } from './1765500000000-PasswordReset.js';
+import { TwoFactor1765600000000 } from './1765600000000-TwoFactor.js';
 
 /**
  * Every migration, oldest first. Listed as classes (not a glob) so the build, the CLI and Jest see
@@ -20,4 +21,5 @@ export const migrations = [
   GithubUserTokens1765400001000,
   PasskeyCredentials1765500000000,
   PasswordReset1765500000000,
+  TwoFactor1765600000000,
 ];
