@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { TwoFactorSettingsService, UserBodyService, UserDeletionService, UserUpdateService } from '#libs/accounts';
+import { SecondFactorLoginService, TwoFactorSettingsService, UserBodyService, UserDeletionService, UserUpdateService } from '#libs/accounts';
 import { AuthGuard, AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
@@ -77,6 +77,7 @@ import { UsersController } from './users/users.controller.js';
     UserUpdateService,
     UserDeletionService,
     TwoFactorSettingsService,
+    SecondFactorLoginService,
     // The users endpoints' seams, implemented by the GitHub integration.
     { provide: GithubLoginLookup, useExisting: GithubLoginFromIntegrations },
     { provide: UserDeletionListener, useExisting: GithubCleanupOnUserDeletion },

@@ -8,3 +8,4 @@ export { userBodySchema, type UserBody } from './user-body.js';
 export { UserDeletionService } from './user-deletion.service.js';
 export { UserUpdateService } from './user-update.service.js';
 export { TwoFactorSettingsService } from './two-factor-settings.service.js';
+export { SecondFactorLoginService } from './second-factor-login.service.js';

@@ -13,12 +13,14 @@ import { SessionsService } from './sessions.service.js';
 import { ThrottlesService } from './throttles.service.js';
 import { BackupCode } from './two-factor/backup-code.entity.js';
 import { TotpDevice } from './two-factor/totp-device.entity.js';
+import { PendingLogins } from './two-factor/pending-logins.js';
+import { SecondFactorService } from './two-factor/second-factor.service.js';
 import { TwoFactorService } from './two-factor/two-factor.service.js';
 
 /** Sessions, personal API keys, passkeys, scopes and throttles: the HTTP edge's notion of a caller. */
 @Module({
   imports: [TypeOrmModule.forFeature([PersonalApiKey, PasskeyCredential, TotpDevice, BackupCode]), UsersModule, OrganizationsModule],
-  providers: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, TwoFactorService, WebauthnChallenges],
-  exports: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, TwoFactorService],
+  providers: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, TwoFactorService, PendingLogins, SecondFactorService, WebauthnChallenges],
+  exports: [ApiKeysService, AuthService, AuthGuard, PasskeysService, SessionsService, ThrottlesService, TwoFactorService, SecondFactorService],
 })
 export class AuthModule {}

@@ -6,9 +6,13 @@ import type { LoginBody } from './credentials.schema.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { SessionsService, type Session } from './sessions.service.js';
 import { ThrottlesService } from './throttles.service.js';
+import { SecondFactorService } from './two-factor/second-factor.service.js';
 
 const invalidCredentials = () =>
   new DomainError('authentication_failed', 'authentication_failed', 'Invalid email or password.');
+
+/** A password login's outcome: a session, or a pre-auth state waiting for the second factor. */
+export type LoginOutcome = { kind: 'session'; user: User; session: Session } | { kind: 'second_factor'; pendingId: string };
 
 export interface PresentedApiKey {
   value: string;
@@ -22,14 +26,21 @@ export class AuthService {
     private readonly apiKeys: ApiKeysService,
     private readonly sessions: SessionsService,
     private readonly throttles: ThrottlesService,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   /**
    * Checks email and password (throttled per email and per IP) and opens a session. `admit` runs
    * after the credentials passed and before the session exists, and may refuse by throwing (the
-   * e-mail verification gate, docs/api.md).
+   * e-mail verification gate, docs/api.md). Then, with 2FA on and no remember-device cookie among
+   * `cookies`, no session: a pending login for `POST /api/login/token`.
    */
-  async login({ email: normalized, password }: LoginBody, ip: string, admit?: (user: User) => Promise<void>): Promise<{ user: User; session: Session }> {
+  async login(
+    { email: normalized, password }: LoginBody,
+    ip: string,
+    cookies: Record<string, string | undefined>,
+    admit?: (user: User) => Promise<void>,
+  ): Promise<LoginOutcome> {
     await this.throttles.consume('loginPerIp', ip);
     await this.throttles.consume('loginPerEmail', normalized);
     const user = await this.users.findByEmail(normalized);
@@ -38,7 +49,8 @@ export class AuthService {
     const passwordOk = await verifyPassword(user?.password ?? null, password);
     if (!user || !user.isActive || !passwordOk) throw invalidCredentials();
     if (admit) await admit(user);
-    return { user, session: await this.sessions.create(user.id) };
+    if (await this.secondFactor.required(user, cookies)) return { kind: 'second_factor', pendingId: await this.secondFactor.start(user) };
+    return { kind: 'session', user, session: await this.sessions.create(user.id) };
   }
 
   /** Confirms the password of a session's user; the returned session has a new CSRF token. */

@@ -20,6 +20,8 @@ const BUDGETS = {
   emailVerificationRequest: { points: 6, durationS: DAY },
   verifyEmailPerUuid: { points: 6, durationS: 20 * MINUTE },
   verifyEmailPerIp: { points: 30, durationS: 60 * MINUTE },
+  /** `POST /api/login/token`: per pending login's user, else per client address. */
+  secondFactor: { points: 6, durationS: 20 * MINUTE },
 } as const;
 export type ThrottleBucket = keyof typeof BUDGETS;
 

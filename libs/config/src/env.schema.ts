@@ -99,6 +99,10 @@ export const envSchema = z.object({
   WEBAUTHN_RP_NAME: z.string().min(1).default('PostHog'),
   /** The issuer authenticator apps show for the TOTP secret (its otpauth URL). */
   TOTP_ISSUER: z.string().min(1).default('PostHog'),
+  /** How long a password login waits for its second factor. */
+  TWO_FACTOR_LOGIN_TIMEOUT_S: seconds.default(600),
+  /** How long a remember-device cookie skips the second factor (30 days). */
+  TWO_FACTOR_REMEMBER_COOKIE_AGE_S: seconds.default(2_592_000),
 
   GITHUB_API_URL: z.url().default('https://api.github.com'),
   GITHUB_WEB_URL: z.url().default('https://github.com'),

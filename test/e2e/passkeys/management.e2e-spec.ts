@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { createApiKey, loggedInUser, login } from '../../support/fixtures.js';
+import { SessionsService } from '#libs/auth';
+import { createApiKey, loggedInUser, login, SessionClient } from '../../support/fixtures.js';
 import { SoftAuthenticator } from '../../support/soft-authenticator.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { makeSessionStale, storedUser } from '../users/helpers.js';
@@ -137,7 +138,9 @@ describe('passkey management (docs/api.md "Passkeys")', () => {
       const { user, client } = await loggedInUser(t.app);
       const { body } = await registerPasskey(client);
       await client.patch('/api/users/@me/', { passkeys_enabled_for_2fa: true }).expect(200);
-      const other = await login(t.app, user.email);
+      // A session opened with both factors (a password login alone now stops at 2fa_required).
+      const opened = await t.app.get(SessionsService).create(user.id);
+      const other = new SessionClient(t.app, opened.id, opened.csrfToken);
       const off = await client.patch('/api/users/@me/', { passkeys_enabled_for_2fa: false }).expect(200);
       expect(off.body).toMatchObject({ passkeys_enabled_for_2fa: false, is_2fa_enabled: false });
       await other.get('/api/users/@me/').expect(200);

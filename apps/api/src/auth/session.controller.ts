@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
@@ -15,19 +15,28 @@ import {
   type LoginBody,
   type Session,
 } from '#libs/auth';
-import { UserBodyService, userBodySchema, type UserBody } from '#libs/accounts';
+import { SecondFactorLoginService, UserBodyService, userBodySchema, type UserBody } from '#libs/accounts';
+import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { DomainError } from '#libs/core';
 import { EmailVerificationService } from '#libs/mail';
-import { openApiSchema } from '../http/openapi-schema.js';
+import { errorBodySchema, openApiSchema } from '../http/openapi-schema.js';
 import { setSessionCookies } from './session-cookies.js';
 
 const csrfBody = z.object({ csrftoken: z.string() });
+// Any form is read (a code as a string or an integer, a backup code); a bad one is `2fa_invalid`.
+const loginTokenBody = z.object({
+  token: z.unknown().optional().meta({ type: 'string', description: 'A TOTP code of the authenticator, or an unused backup code.' }),
+});
+const errorBody = openApiSchema(errorBodySchema);
 
 /** Browser sessions: log in, log out, re-authenticate for sensitive actions. */
 @ApiTags('session')
 @Controller()
 export class SessionController {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
+    private readonly secondFactorLogins: SecondFactorLoginService,
     private readonly sessions: SessionsService,
     private readonly bodies: UserBodyService,
     private readonly verification: EmailVerificationService,
@@ -40,9 +49,37 @@ export class SessionController {
   @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
   async login(@Req() req: FastifyRequest, @Res({ passthrough: true }) res: FastifyReply, @Body({ schema: loginBodySchema }) body: LoginBody): Promise<UserBody> {
     // An unverified account gets a fresh code instead of a session (docs/api.md, E-mail verification).
-    const { user, session } = await this.auth.login(body, req.ip, (u) => this.verification.admitLogin(u));
+    const outcome = await this.auth.login(body, req.ip, req.cookies ?? {}, (u) => this.verification.admitLogin(u));
+    if (outcome.kind === 'second_factor') {
+      // The pre-auth cookie names the pending login only; it authenticates nothing (docs/api.md).
+      const maxAge = this.config.TWO_FACTOR_LOGIN_TIMEOUT_S;
+      res.setCookie(SESSION_COOKIE, outcome.pendingId, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge, expires: new Date(Date.now() + maxAge * 1000) });
+      throw new DomainError('authentication_failed', '2fa_required', '2FA is required.');
+    }
+    const { user, session } = outcome;
     this.setCookies(req, res, session, true);
     return this.bodies.present(user, { via: 'session', user, session });
+  }
+
+  @Post('login/token')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: "The second step of a password login: a TOTP or backup code for the pending login's `sessionid`." })
+  @ApiOkResponse({ schema: openApiSchema(userBodySchema) })
+  @ApiResponse({ status: 400, description: '`2fa_expired`, `2fa_too_many_attempts` or `2fa_invalid`.', schema: errorBody })
+  @ApiResponse({ status: 429, description: '6 attempts per 20 minutes per pending login.', schema: errorBody })
+  async loginToken(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) res: FastifyReply,
+    @Body({ schema: loginTokenBody }) body: z.output<typeof loginTokenBody>,
+  ): Promise<UserBody> {
+    const done = await this.secondFactorLogins.complete(req.cookies?.[SESSION_COOKIE], body.token, req.ip);
+    this.setCookies(req, res, done.session, true);
+    if (done.remember) {
+      const { name, value, maxAgeS } = done.remember;
+      res.setCookie(name, value, { httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https', path: '/', maxAge: maxAgeS, expires: new Date(Date.now() + maxAgeS * 1000) });
+    }
+    return this.bodies.present(done.user, { via: 'session', user: done.user, session: done.session });
   }
 
   @Post('logout')
