@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiKeysService, PasskeysService, sensitiveSessionExpiresAt, TwoFactorService, type AuthContext } from '#libs/auth';
+import { ApiKeysService, freshReauthExpiresAt, PasskeysService, sensitiveSessionExpiresAt, TwoFactorService, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { OrganizationsService, type MembershipWithOrganization, type Team } from '#libs/organizations';
 import { effectiveNotificationSettings, type User } from '#libs/users';
@@ -47,6 +47,7 @@ export class UserBodyService {
     const membershipsByUser = groupBy(memberships, (m) => m.userId);
 
     const expiresAt = sensitiveSessionExpiresAt(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S)?.toISOString() ?? null;
+    const freshUntil = freshReauthExpiresAt(auth, this.config.SESSION_FRESH_REAUTH_AGE_S)?.toISOString() ?? null;
     return users.map((user) => {
       const own = membershipsByUser.get(user.id) ?? [];
       // Unset: the first membership and its first team, as shown (they are saved when a membership is added).
@@ -58,6 +59,7 @@ export class UserBodyService {
       return presentUser(user, {
         // Only the caller's own window is meaningful; a staff member reading someone else sees null.
         expiresAt: auth.user.id === user.id ? expiresAt : null,
+        freshUntil: auth.user.id === user.id ? freshUntil : null,
         memberships: own,
         current,
         currentTeams,
@@ -72,6 +74,7 @@ export class UserBodyService {
 
 interface Related {
   expiresAt: string | null;
+  freshUntil: string | null;
   memberships: MembershipWithOrganization[];
   current: MembershipWithOrganization | null;
   currentTeams: Team[];
@@ -100,6 +103,7 @@ function presentUser(user: User, related: Related): UserBody {
     has_password: Boolean(user.password),
     is_staff: user.isStaff,
     sensitive_session_expires_at: related.expiresAt,
+    fresh_reauth_expires_at: related.freshUntil,
     team: related.team ? teamBody(related.team) : null,
     organization: related.current ? organizationBody(related.current, related.currentTeams) : null,
     organizations: related.memberships.map((m) => ({

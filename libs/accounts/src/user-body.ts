@@ -45,6 +45,8 @@ export const userBodySchema = z.object({
   has_password: z.boolean(),
   is_staff: z.boolean(),
   sensitive_session_expires_at: z.string().nullable(),
+  /** When the fresh re-authentication window closes (sessions only; else null). */
+  fresh_reauth_expires_at: z.string().nullable(),
   team: teamBodySchema.nullable(),
   organization: organizationBodySchema.nullable(),
   organizations: z.array(organizationSummarySchema),

@@ -1,3 +1,4 @@
+import type { AppConfig } from '#libs/config';
 import { permissionDenied } from '#libs/core';
 import type { AuthContext } from './auth-context.js';
 
@@ -24,10 +25,20 @@ export function freshReauthExpiresAt(auth: AuthContext, freshAgeS: number): Date
 
 /**
  * Identity changes (e-mail change, turning 2FA off, removing a passkey) need a re-authentication
- * (login, `/api/reauth`, passkey login) within `freshAgeS`; the message names the action.
+ * (login, `/api/reauth`, passkey login) within `SESSION_FRESH_REAUTH_AGE_S`, and like every sensitive
+ * write the re-auth window too, whichever is shorter (docs/api.md, Re-authentication). Either way
+ * one refusal, the fresh one's; the message names the action.
  */
-export function assertFreshlyAuthenticated(auth: AuthContext, freshAgeS: number, detail = "Confirm it's you before continuing."): void {
+export function assertFreshlyAuthenticated(
+  auth: AuthContext,
+  windows: Pick<AppConfig, 'SESSION_FRESH_REAUTH_AGE_S' | 'SENSITIVE_ACTION_MAX_AGE_S'>,
+  detail = "Confirm it's you before continuing.",
+): void {
   if (auth.via !== 'session') return;
-  const expiresAt = freshReauthExpiresAt(auth, freshAgeS);
-  if (!expiresAt || expiresAt.getTime() < Date.now()) throw permissionDenied(detail, 'sensitive_action_required_reauth');
+  const now = Date.now();
+  const fresh = freshReauthExpiresAt(auth, windows.SESSION_FRESH_REAUTH_AGE_S);
+  const sensitive = sensitiveSessionExpiresAt(auth, windows.SENSITIVE_ACTION_MAX_AGE_S);
+  if (!fresh || fresh.getTime() < now || (sensitive && sensitive.getTime() < now)) {
+    throw permissionDenied(detail, 'sensitive_action_required_reauth');
+  }
 }

@@ -53,7 +53,9 @@ describe('discoverable passkey login (docs/api.md "Passkeys")', () => {
     const { body: list } = await t.http().get('/api/webauthn/credentials/').expect(401);
     expect(list.code).toBe('not_authenticated');
     const { options, cookie } = await beginLogin(t);
-    const client = sessionFrom(t, await t.http().post('/api/webauthn/login/complete/').set('Cookie', cookie).send(authn.assert(options)).expect(200));
+    const answer = await t.http().post('/api/webauthn/login/complete/').set('Cookie', cookie).send(authn.assert(options)).expect(200);
+    expect(Date.parse(answer.body.fresh_reauth_expires_at)).toBeGreaterThan(Date.now() + (t.config.SESSION_FRESH_REAUTH_AGE_S - 60) * 1000);
+    const client = sessionFrom(t, answer);
     const [credential] = (await client.get('/api/webauthn/credentials/').expect(200)).body;
     await client.delete(`/api/webauthn/credentials/${credential.id}/`).expect(204);
   });

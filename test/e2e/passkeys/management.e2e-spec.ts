@@ -159,3 +159,34 @@ describe('passkey management (docs/api.md "Passkeys")', () => {
     });
   });
 });
+
+/** Each identity write checks every window that applies: here the re-auth window is the shorter. */
+describe('a fresh re-auth inside a shorter re-auth window', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ config: { SENSITIVE_ACTION_MAX_AGE_S: 100, SESSION_FRESH_REAUTH_AGE_S: 300 } });
+  });
+  afterAll(() => t.close());
+
+  /** Login and re-auth 150 s ago: fresh (300 s) still, past the re-auth window (100 s). */
+  async function age(sessionId: string): Promise<void> {
+    const key = `session:${sessionId}`;
+    const session = JSON.parse((await t.redis.get(key))!);
+    session.createdAt = Date.now() - 150_000;
+    session.reauthAt = Date.now() - 150_000;
+    await t.redis.set(key, JSON.stringify(session), 'KEEPTTL');
+  }
+
+  it('refuses removing a passkey and turning TOTP off, with the fresh refusal', async () => {
+    const { client } = await loggedInUser(t.app);
+    const { body } = await registerPasskey(client);
+    await age(client.sessionId);
+    expectPasskeyError(await client.delete(`/api/webauthn/credentials/${body.id}/`), 403, 'sensitive_action_required_reauth', "Confirm it's you before continuing.");
+    expect(await credentialRows(t)).toHaveLength(1);
+    const disable = await client.post('/api/users/@me/two_factor_disable/');
+    expect(disable.status).toBe(403);
+    expect(disable.body.detail).toBe("Confirm it's you before continuing.");
+    await client.post('/api/reauth', { password: 'correct-Horse-battery-7' }).expect(204);
+    await client.delete(`/api/webauthn/credentials/${body.id}/`).expect(204);
+  });
+});

@@ -25,7 +25,7 @@ describe('GET /api/users/<uuid>/', () => {
       [
         'id', 'uuid', 'distinct_id', 'date_joined', 'first_name', 'last_name', 'email', 'pending_email', 'is_email_verified',
         'notification_settings', 'anonymize_data', 'allow_impersonation', 'toolbar_mode', 'has_password', 'is_staff',
-        'sensitive_session_expires_at', 'team', 'organization', 'organizations', 'events_column_config', 'is_2fa_enabled',
+        'sensitive_session_expires_at', 'fresh_reauth_expires_at', 'team', 'organization', 'organizations', 'events_column_config', 'is_2fa_enabled',
         'has_seen_product_intro_for', 'theme_mode', 'hedgehog_config', 'allow_sidebar_suggestions', 'shortcut_position',
         'role_at_organization', 'passkeys_enabled_for_2fa', 'hide_mcp_hints', 'requires_credential_review',
       ].sort(),
@@ -60,17 +60,22 @@ describe('GET /api/users/<uuid>/', () => {
     const expires = Date.parse(res.body.sensitive_session_expires_at);
     expect(expires).toBeGreaterThan(before + (t.config.SENSITIVE_ACTION_MAX_AGE_S - 60) * 1000);
     expect(expires).toBeLessThanOrEqual(Date.now() + t.config.SENSITIVE_ACTION_MAX_AGE_S * 1000);
+    // Every login is a fresh re-authentication: that window closes SESSION_FRESH_REAUTH_AGE_S after it.
+    const fresh = Date.parse(res.body.fresh_reauth_expires_at);
+    expect(fresh).toBeGreaterThan(before + (t.config.SESSION_FRESH_REAUTH_AGE_S - 60) * 1000);
+    expect(fresh).toBeLessThanOrEqual(Date.now() + t.config.SESSION_FRESH_REAUTH_AGE_S * 1000);
     for (const secret of ['password', 'current_password', 'set_current_organization', 'set_current_team']) {
       expect(res.body).not.toHaveProperty(secret);
     }
     expect(JSON.stringify(res.body)).not.toContain('argon2');
   });
 
-  it('gives API-key requests a null sensitive_session_expires_at', async () => {
+  it('gives API-key requests a null sensitive_session_expires_at and fresh_reauth_expires_at', async () => {
     const user = await createUser(t.app);
     const key = await createApiKey(t.app, user, ['user:read']);
     const res = await t.http().get('/api/users/@me').set('Authorization', `Bearer ${key}`).expect(200);
     expect(res.body.sensitive_session_expires_at).toBeNull();
+    expect(res.body.fresh_reauth_expires_at).toBeNull();
   });
 
   it('overlays stored notification settings on the defaults', async () => {

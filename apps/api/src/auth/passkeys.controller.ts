@@ -201,7 +201,7 @@ export class PasskeysController {
   @ApiOperation({ summary: 'Remove a passkey (needs a fresh re-auth). Passkey 2FA stops being effective with the last one.' })
   @ApiNoContentResponse()
   async remove(@CurrentAuth() auth: AuthContext, @Param('id') id: string): Promise<void> {
-    assertFreshlyAuthenticated(auth, this.config.SESSION_FRESH_REAUTH_AGE_S);
+    assertFreshlyAuthenticated(auth, this.config);
     await this.passkeys.remove(auth.user, id);
   }
 

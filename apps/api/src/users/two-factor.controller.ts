@@ -92,7 +92,7 @@ export class TwoFactorController {
   @ApiResponse({ status: 403, description: '`sensitive_action_required_reauth` without a fresh re-auth.', schema: errorBody })
   disable(@CurrentAuth() auth: AuthContext, @Param('uuid') uuid: string): Promise<z.infer<typeof success>> {
     ownSession(auth, uuid);
-    assertFreshlyAuthenticated(auth, this.config.SESSION_FRESH_REAUTH_AGE_S);
+    assertFreshlyAuthenticated(auth, this.config);
     return this.settings.disable(auth.user);
   }
 }
