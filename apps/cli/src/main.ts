@@ -9,6 +9,7 @@ import { keysCreate, keysCreateOptions } from './commands/keys-create.js';
 import { keysList, keysListOptions } from './commands/keys-list.js';
 import { orgsAddMember, orgsAddMemberOptions } from './commands/orgs-add-member.js';
 import { orgsCreate, orgsCreateOptions } from './commands/orgs-create.js';
+import { users2faReset, users2faResetOptions } from './commands/users-2fa-reset.js';
 import { usersCreate, usersCreateOptions } from './commands/users-create.js';
 
 type Command = {
@@ -18,6 +19,7 @@ type Command = {
 
 const COMMANDS: Record<string, Command> = {
   'users:create': { options: usersCreateOptions, run: usersCreate },
+  'users:2fa-reset': { options: users2faResetOptions, run: users2faReset },
   'keys:create': { options: keysCreateOptions, run: keysCreate },
   'keys:list': { options: keysListOptions, run: keysList },
   'orgs:create': { options: orgsCreateOptions, run: orgsCreate },
@@ -26,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
 
 const USAGE = `usage: npm run cli -- <command> [options]
   users:create --email E --password P [--staff] [--first-name F] [--last-name L]
+  users:2fa-reset --email E
   keys:create --email E --label L --scopes user:read,user:write [--scoped-organizations ID,…] [--scoped-teams ID,…]
   keys:list --email E
   orgs:create --name N --owner E

@@ -134,6 +134,26 @@ describe('CLI', () => {
     });
   });
 
+  describe('users:2fa-reset', () => {
+    it('removes TOTP and the backup codes, turns passkey 2FA off, and prints the outcome', async () => {
+      const user = await createUser(t.app);
+      await t.dataSource.query(`INSERT INTO totp_devices (user_id, secret, last_step) VALUES ($1, 'sealed', 1)`, [user.id]);
+      await t.dataSource.query(`INSERT INTO backup_codes (user_id, code_hash) VALUES ($1, $2)`, [user.id, 'a'.repeat(64)]);
+      await t.dataSource.query('UPDATE users SET passkeys_enabled_for_2fa = true WHERE id = $1', [user.id]);
+      const { code, last } = await cli('users:2fa-reset', '--email', user.email);
+      expect(code).toBe(0);
+      expect(last).toEqual({ id: user.id, email: user.email, totp_removed: true, passkeys_enabled_for_2fa: false, is_2fa_enabled: false });
+      expect(await count('totp_devices')).toBe(0);
+      expect(await count('backup_codes')).toBe(0);
+      expect((await t.dataSource.query('SELECT passkeys_enabled_for_2fa FROM users WHERE id = $1', [user.id]))[0].passkeys_enabled_for_2fa).toBe(false);
+    });
+
+    it('refuses an unknown user or a missing e-mail', async () => {
+      await refused(/^error: no user with email ghost@example\.com\n$/, 'users:2fa-reset', '--email', 'ghost@example.com');
+      await refused(/--email is required/, 'users:2fa-reset');
+    });
+  });
+
   describe('orgs:create', () => {
     it('prints {id, name, slug, team_id} and makes it the owner\'s current organization when they have none', async () => {
       const owner = await createUser(t.app);
