@@ -29,5 +29,5 @@ export {
 export { WEBAUTHN_TIMEOUT_MS } from './passkeys/webauthn-challenges.js';
 export { TwoFactorService } from './two-factor/two-factor.service.js';
 export { otpauthUrl } from './two-factor/totp.js';
-export { SecondFactorService, type SecondFactorLogin } from './two-factor/second-factor.service.js';
+export { SecondFactorService, type SecondFactorAnswer, type SecondFactorLogin } from './two-factor/second-factor.service.js';
 export { type LoginOutcome } from './auth.service.js';

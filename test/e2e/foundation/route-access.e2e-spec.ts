@@ -28,6 +28,8 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'PATCH /api/users/:p/hedgehog_config': scope('user:write'),
   // Two-factor authentication: session only
   'POST /api/login/token': PUBLIC,
+  'GET /api/login/2fa/passkey/methods': PUBLIC,
+  'POST /api/login/2fa/passkey/begin': PUBLIC,
   'GET /api/users/:p/two_factor_start_setup': SESSION,
   'GET /api/users/:p/start_2fa_setup': SESSION,
   'POST /api/users/:p/two_factor_validate': SESSION,

@@ -157,6 +157,55 @@ describe('login with 2FA', () => {
     expectError(await tokenStep(pending, '123456'), 400, INVALID);
   });
 
+  it('takes a passkey as the second factor: methods, begin, then the assertion at /api/login/token', async () => {
+    const { user, client } = await loggedInUser(h.t.app);
+    const { authn } = await registerPasskey(client);
+    await client.patch('/api/users/@me/', { passkeys_enabled_for_2fa: true }).expect(200);
+    const { pending } = await passwordStep(user.email);
+    const cookie = `${SESSION_COOKIE}=${pending}`;
+    expect((await http().get('/api/login/2fa/passkey/methods/').set('Cookie', cookie).expect(200)).body).toEqual({ has_totp: false, has_passkeys: true });
+    // Without the begin step there is no challenge to answer.
+    const early = authn.assert({ challenge: 'AAAA', rpId: 'localhost' });
+    expectError(await http().post('/api/login/token').set('Cookie', cookie).send({ credential_id: early.id, response: early.response }), 400, validation('2fa_no_challenge', 'No passkey challenge found. Start the passkey step again.', null));
+    const options = (await http().post('/api/login/2fa/passkey/begin/').set('Cookie', cookie).send({}).expect(200)).body;
+    const assertion = authn.assert(options);
+    expect(options.allowCredentials.map((c: { id: string }) => c.id)).toEqual([assertion.id]);
+    const res = await http().post('/api/login/token').set('Cookie', cookie).send({ credential_id: assertion.id, response: assertion.response }).expect(200);
+    expect(res.body.email).toBe(user.email);
+    // A passkey second step remembers no device.
+    expect(([] as string[]).concat(res.headers['set-cookie'] ?? []).some((c) => c.startsWith('remember-cookie_'))).toBe(false);
+  });
+
+  it('refuses a passkey that is not one of the pending user\'s, and the passkey steps without a pending login', async () => {
+    const noPending = validation('no_pending_2fa', 'No pending 2FA session. Please log in again.', null);
+    expectError(await http().get('/api/login/2fa/passkey/methods/'), 400, noPending);
+    expectError(await http().post('/api/login/2fa/passkey/begin/').send({}), 400, noPending);
+    const owner = await loggedInUser(h.t.app);
+    await registerPasskey(owner.client);
+    await owner.client.patch('/api/users/@me/', { passkeys_enabled_for_2fa: true }).expect(200);
+    const stranger = await loggedInUser(h.t.app);
+    const { authn: strangerAuthn } = await registerPasskey(stranger.client);
+    const { pending } = await passwordStep(owner.user.email);
+    const cookie = `${SESSION_COOKIE}=${pending}`;
+    const options = (await http().post('/api/login/2fa/passkey/begin/').set('Cookie', cookie).send({}).expect(200)).body;
+    const foreign = strangerAuthn.assert({ ...options, allowCredentials: [] });
+    expectError(
+      await http().post('/api/login/token').set('Cookie', cookie).send({ credential_id: foreign.id, response: foreign.response }),
+      400,
+      validation('2fa_invalid_passkey', 'This passkey could not be verified.', null),
+    );
+  });
+
+  it('answers the passkey begin step by what the pending user lacks', async () => {
+    const { user, secret } = await withTotp();
+    const { pending } = await passwordStep(user.email);
+    const cookie = `${SESSION_COOKIE}=${pending}`;
+    expect((await http().get('/api/login/2fa/passkey/methods/').set('Cookie', cookie).expect(200)).body).toEqual({ has_totp: true, has_passkeys: false });
+    const res = await http().post('/api/login/2fa/passkey/begin/').set('Cookie', cookie).send({});
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 'no_passkeys' });
+    expect(secret).toBeTruthy();
+  });
+
   it('lets users without 2FA log in at once', async () => {
     const { user } = await loggedInUser(h.t.app);
     const { res } = await passwordStep(user.email);

@@ -8,6 +8,7 @@ import {
   loginBodySchema,
   Public,
   reauthBodySchema,
+  SecondFactorService,
   SESSION_COOKIE,
   SessionOnly,
   SessionsService,
@@ -26,7 +27,13 @@ const csrfBody = z.object({ csrftoken: z.string() });
 // Any form is read (a code as a string or an integer, a backup code); a bad one is `2fa_invalid`.
 const loginTokenBody = z.object({
   token: z.unknown().optional().meta({ type: 'string', description: 'A TOTP code of the authenticator, or an unused backup code.' }),
+  credential_id: z.unknown().optional().meta({ type: 'string', description: 'Instead of `token`: the passkey (base64url) that signed the passkey step.' }),
+  response: z
+    .unknown()
+    .optional()
+    .meta({ type: 'object', additionalProperties: true, description: 'With `credential_id`: authenticatorData, clientDataJSON, signature[, userHandle].' }),
 });
+const methodsBody = z.object({ has_totp: z.boolean(), has_passkeys: z.boolean() });
 const errorBody = openApiSchema(errorBodySchema);
 
 /** Browser sessions: log in, log out, re-authenticate for sensitive actions. */
@@ -37,6 +44,7 @@ export class SessionController {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly auth: AuthService,
     private readonly secondFactorLogins: SecondFactorLoginService,
+    private readonly secondFactor: SecondFactorService,
     private readonly sessions: SessionsService,
     private readonly bodies: UserBodyService,
     private readonly verification: EmailVerificationService,
@@ -73,13 +81,31 @@ export class SessionController {
     @Res({ passthrough: true }) res: FastifyReply,
     @Body({ schema: loginTokenBody }) body: z.output<typeof loginTokenBody>,
   ): Promise<UserBody> {
-    const done = await this.secondFactorLogins.complete(req.cookies?.[SESSION_COOKIE], body.token, req.ip);
+    const done = await this.secondFactorLogins.complete(req.cookies?.[SESSION_COOKIE], body, req.ip);
     this.setCookies(req, res, done.session, true);
     if (done.remember) {
       const { name, value, maxAgeS } = done.remember;
       res.setCookie(name, value, { httpOnly: true, sameSite: 'strict', secure: req.protocol === 'https', path: '/', maxAge: maxAgeS, expires: new Date(Date.now() + maxAgeS * 1000) });
     }
     return this.bodies.present(done.user, { via: 'session', user: done.user, session: done.session });
+  }
+
+  @Get('login/2fa/passkey/methods')
+  @Public()
+  @ApiOperation({ summary: 'The second factors the pending login (its `sessionid`) can use.' })
+  @ApiOkResponse({ schema: openApiSchema(methodsBody) })
+  @ApiResponse({ status: 400, description: '`no_pending_2fa`.', schema: errorBody })
+  methods(@Req() req: FastifyRequest): Promise<z.infer<typeof methodsBody>> {
+    return this.secondFactor.methods(req.cookies?.[SESSION_COOKIE]);
+  }
+
+  @Post('login/2fa/passkey/begin')
+  @HttpCode(200)
+  @Public()
+  @ApiOperation({ summary: "Start the passkey second step: request options naming the pending user's verified passkeys." })
+  @ApiResponse({ status: 400, description: '`no_pending_2fa`, `no_passkeys` or `passkeys_not_enabled_for_2fa`.', schema: errorBody })
+  beginPasskey(@Req() req: FastifyRequest): Promise<object> {
+    return this.secondFactor.beginPasskey(req.cookies?.[SESSION_COOKIE]);
   }
 
   @Post('logout')

@@ -260,6 +260,33 @@ export class PasskeysService {
     return user;
   }
 
+  // ---- a passkey as the second factor of a password login ----------------------------------
+
+  /** Options naming every verified passkey of the user, the challenge kept for this pending login. */
+  async beginSecondFactor(userId: number, pendingId: string): Promise<RequestOptions> {
+    const verified = await this.credentials.find({ where: { userId, verified: true }, order: { id: 'ASC' } });
+    const options = await this.requestOptions(verified);
+    await this.challenges.put<PendingChallenge>('second_factor', pendingId, { challenge: options.challenge });
+    return options;
+  }
+
+  /**
+   * Whether the assertion is by one of the user's verified passkeys over this pending login's
+   * challenge (used once); `no_challenge` when the passkey step was not begun.
+   */
+  async completeSecondFactor(userId: number, pendingId: string, credentialId: unknown, response: unknown): Promise<'ok' | 'invalid' | 'no_challenge'> {
+    const pending = await this.challenges.take<PendingChallenge>('second_factor', pendingId);
+    if (!pending) return 'no_challenge';
+    if (typeof credentialId !== 'string' || credentialId.length > 1400 || typeof response !== 'object' || response === null) return 'invalid';
+    const credential = await this.credentials.findOne({ where: { userId, credentialId: Buffer.from(credentialId, 'base64url'), verified: true } });
+    if (!credential) return 'invalid';
+    const assertion: AssertionInput = { id: credentialId, rawId: credentialId, type: 'public-key', response: response as AssertionInput['response'], clientExtensionResults: {} };
+    const counter = await this.verifyAssertion(credential, pending.challenge, assertion);
+    if (counter === null) return 'invalid';
+    await this.credentials.update({ id: credential.id }, { counter });
+    return 'ok';
+  }
+
   // ---- helpers ------------------------------------------------------------------------------
 
   private async own(user: User, id: string): Promise<PasskeyCredential> {
