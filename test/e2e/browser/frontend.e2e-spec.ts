@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { callApi, startBrowserSite, type BrowserSite } from '../../support/browser.js';
-import { createUser, DEFAULT_PASSWORD } from '../../support/fixtures.js';
+import { createUser, DEFAULT_PASSWORD, loggedInUser } from '../../support/fixtures.js';
+import { totpCode } from '../../support/totp.js';
 
 describe('a web frontend on another origin of the same site, in Chromium', () => {
   let site: BrowserSite;
@@ -47,5 +48,24 @@ describe('a web frontend on another origin of the same site, in Chromium', () =>
     const after = await callApi(page, 'GET', '/api/users/@me/');
     expect(after.status).toBe(401);
     expect(after.body).toMatchObject({ code: 'not_authenticated' });
+  });
+
+  it('logs in with a TOTP code as the second step, and keeps the remember-device cookie Strict', async () => {
+    const { page } = site;
+    // TOTP set up beforehand, from another client.
+    const { user, client } = await loggedInUser(site.t.app);
+    const secret = (await client.get('/api/users/@me/two_factor_start_setup/').expect(200)).body.secret as string;
+    await client.post('/api/users/@me/two_factor_validate/', { token: totpCode(secret) }).expect(200);
+
+    const first = await callApi(page, 'POST', '/api/login', { body: { email: user.email, password: DEFAULT_PASSWORD } });
+    expect(first).toMatchObject({ status: 401, body: { code: '2fa_required' } });
+    expect((await callApi(page, 'GET', '/api/users/@me/')).status).toBe(401);
+    // The code of the next step: the enabling code's step is used up.
+    const second = await callApi(page, 'POST', '/api/login/token', { body: { token: totpCode(secret, Date.now(), 1) } });
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ uuid: user.uuid, is_2fa_enabled: true });
+    expect((await callApi(page, 'GET', '/api/users/@me/')).body).toMatchObject({ uuid: user.uuid });
+    const remember = (await site.context.cookies(site.apiOrigin)).find((c) => c.name.startsWith('remember-cookie_'));
+    expect(remember).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
   });
 });
