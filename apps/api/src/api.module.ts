@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
-import { SecondFactorLoginService, TwoFactorSettingsService, UserBodyService, UserDeletionService, UserUpdateService } from '#libs/accounts';
+import { EmailVerificationLoginService, SecondFactorLoginService, TwoFactorSettingsService, UserBodyService, UserDeletionService, UserUpdateService } from '#libs/accounts';
 import { AuthGuard, AuthModule } from '#libs/auth';
 import { ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
@@ -28,6 +28,7 @@ import { RouteMethods } from './http/route-methods.js';
 import { OrganizationsController } from './organizations/organizations.controller.js';
 import { SignalAutonomyApiModule } from './signal-autonomy/signal-autonomy-api.module.js';
 import { UserActionsController } from './users/user-actions.controller.js';
+import { EmailVerificationController } from './users/email-verification.controller.js';
 import { TwoFactorController } from './users/two-factor.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -55,6 +56,7 @@ import { UsersController } from './users/users.controller.js';
     UsersController,
     UserActionsController,
     TwoFactorController,
+    EmailVerificationController,
     OrganizationsController,
     IntegrationsController,
     GithubReposController,
@@ -78,6 +80,7 @@ import { UsersController } from './users/users.controller.js';
     UserDeletionService,
     TwoFactorSettingsService,
     SecondFactorLoginService,
+    EmailVerificationLoginService,
     // The users endpoints' seams, implemented by the GitHub integration.
     { provide: GithubLoginLookup, useExisting: GithubLoginFromIntegrations },
     { provide: UserDeletionListener, useExisting: GithubCleanupOnUserDeletion },

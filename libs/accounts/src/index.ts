@@ -9,3 +9,4 @@ export { UserDeletionService } from './user-deletion.service.js';
 export { UserUpdateService } from './user-update.service.js';
 export { TwoFactorSettingsService } from './two-factor-settings.service.js';
 export { SecondFactorLoginService } from './second-factor-login.service.js';
+export { EmailVerificationLoginService, type VerifiedLogin } from './email-verification-login.service.js';

@@ -14,7 +14,7 @@ const outcome = (p: Promise<unknown>) =>
 
 /**
  * E-mailed codes are credentials: their checks and their use must hold under concurrent requests.
- * Driven through the use case, as `POST /api/users/verify_email/` is not routed yet.
+ * Driven through the use case, for exact control of concurrency (the route is tested in verify-email.e2e-spec.ts).
  */
 describe('e-mailed codes under concurrency (docs/api.md, E-mail verification)', () => {
   let h: MailHarness;

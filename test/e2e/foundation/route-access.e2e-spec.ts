@@ -28,6 +28,9 @@ const SCOPE_TABLE: Record<string, AccessRule> = {
   'PATCH /api/users/:p/hedgehog_config': scope('user:write'),
   // Two-factor authentication: session only
   'POST /api/login/token': PUBLIC,
+  'POST /api/users/verify_email': PUBLIC,
+  'POST /api/users/request_email_verification': PUBLIC,
+  'PATCH /api/users/cancel_email_change_request': SESSION,
   'GET /api/login/2fa/passkey/methods': PUBLIC,
   'POST /api/login/2fa/passkey/begin': PUBLIC,
   'GET /api/users/:p/two_factor_start_setup': SESSION,
