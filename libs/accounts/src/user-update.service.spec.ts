@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { AuthContext, PasskeysService, SessionsService } from '#libs/auth';
 import type { AppConfig } from '#libs/config';
 import { DomainError } from '#libs/core';
+import type { EmailVerificationService } from '#libs/mail';
 import type { OrganizationsService } from '#libs/organizations';
 import { hashPassword, type AccountNotice, type AccountNotifier, type User, type UsersService } from '#libs/users';
 import { UserUpdateService } from './user-update.service.js';
@@ -9,7 +10,7 @@ import { UserUpdateService } from './user-update.service.js';
 const PASSWORD = 'correct-Horse-battery-7';
 
 /** The use case with in-memory collaborators: what it wrote, revoked and sent is recorded. */
-async function setUp(overrides: Partial<User> = {}, verifiedPasskeys = 0) {
+async function setUp(overrides: Partial<User> = {}, verifiedPasskeys = 0, mail = false) {
   const target = {
     id: 7,
     email: 'ada@example.com',
@@ -20,7 +21,7 @@ async function setUp(overrides: Partial<User> = {}, verifiedPasskeys = 0) {
     passkeysEnabledFor2fa: false,
     ...overrides,
   } as User;
-  const record = { writes: [] as Partial<User>[], revoked: [] as (string | null)[], notices: [] as AccountNotice[] };
+  const record = { writes: [] as Partial<User>[], revoked: [] as (string | null)[], notices: [] as AccountNotice[], staged: [] as string[] };
   const users = {
     isEmailTaken: async (email: string) => email === 'taken@example.com',
     applyUpdate: async (user: User, changes: Partial<User>) => {
@@ -31,12 +32,19 @@ async function setUp(overrides: Partial<User> = {}, verifiedPasskeys = 0) {
   const sessions = { revokeOthers: async (_userId: number, keep: string | null) => void record.revoked.push(keep) } as unknown as SessionsService;
   const passkeys = { countVerified: async () => verifiedPasskeys } as unknown as PasskeysService;
   const notifier = { notify: async (_userId: number, notice: AccountNotice) => void record.notices.push(notice) } as unknown as AccountNotifier;
-  const config = { SENSITIVE_ACTION_MAX_AGE_S: 3600 } as AppConfig;
-  const service = new UserUpdateService(config, users, {} as OrganizationsService, passkeys, sessions, notifier);
+  const verification = {
+    available: mail,
+    stageEmailChange: async (user: User, email: string) => {
+      record.staged.push(email);
+      return { ...user, pendingEmail: email } as User;
+    },
+  } as unknown as EmailVerificationService;
+  const config = { SENSITIVE_ACTION_MAX_AGE_S: 3600, SESSION_FRESH_REAUTH_AGE_S: 300 } as AppConfig;
+  const service = new UserUpdateService(config, users, {} as OrganizationsService, passkeys, sessions, notifier, verification);
   const session = (ageS = 0): AuthContext => ({
     via: 'session',
     user: target,
-    session: { id: 's1', userId: target.id, createdAt: Date.now() - ageS * 1000, reauthAt: null, csrfToken: 't' },
+    session: { id: 's1', userId: target.id, createdAt: Date.now() - ageS * 1000, reauthAt: Date.now() - ageS * 1000, csrfToken: 't' },
   });
   const apiKey = { via: 'api_key', user: target, apiKey: {} } as AuthContext;
   return { service, target, record, session, apiKey };
@@ -80,6 +88,20 @@ describe('UserUpdateService', () => {
     const { service, target, session, record } = await setUp();
     await service.update(session(), target, { first_name: ' Grace ', email: 'ADA@example.com', theme_mode: null, unknown: 1 });
     expect(record.writes).toEqual([{ firstName: 'Grace', themeMode: null }]);
+  });
+
+  it('stages a new address when e-mail is available, writing only the other fields', async () => {
+    const { service, target, session, record } = await setUp({}, 0, true);
+    const updated = await service.update(session(), target, { email: 'New@Example.com', first_name: 'Grace' });
+    expect(record.writes).toEqual([{ firstName: 'Grace' }]);
+    expect(record.staged).toEqual(['new@example.com']);
+    expect(updated.pendingEmail).toBe('new@example.com');
+  });
+
+  it('needs a fresh re-auth to change the address, before any field error', async () => {
+    const { service, target, session, record } = await setUp();
+    expect(await refusal(service.update(session(600), target, { email: 'not an address' }))).toMatchObject({ code: 'sensitive_action_required_reauth' });
+    expect(record.writes).toEqual([]);
   });
 
   it('sends "password changed" for a new password only, and keeps the calling session', async () => {

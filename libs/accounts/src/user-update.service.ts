@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { assertRecentlyAuthenticated, PasskeysService, SessionsService, type AuthContext } from '#libs/auth';
+import { assertFreshlyAuthenticated, assertRecentlyAuthenticated, PasskeysService, SessionsService, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { bodyObject, parseOrThrow, permissionDenied, validationError } from '#libs/core';
+import { EmailVerificationService } from '#libs/mail';
 import { OrganizationsService } from '#libs/organizations';
 import {
   AccountNotifier,
@@ -32,6 +33,7 @@ export class UserUpdateService {
     private readonly passkeys: PasskeysService,
     private readonly sessions: SessionsService,
     private readonly notifier: AccountNotifier,
+    private readonly verification: EmailVerificationService,
   ) {}
 
   async update(auth: AuthContext, target: User, rawBody: unknown): Promise<User> {
@@ -40,7 +42,12 @@ export class UserUpdateService {
     if (auth.via === 'api_key' && (changesEmail(target, sent) || Object.hasOwn(sent, 'password'))) {
       throw permissionDenied(IDENTITY_VIA_KEY);
     }
-    if (touchesSensitiveField(sent)) assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
+    if (changesEmail(target, sent)) {
+      // An e-mail change needs a fresh re-auth (which also checks the window), before any 400.
+      assertFreshlyAuthenticated(auth, this.config, "Confirm it's you before changing your email.");
+    } else if (touchesSensitiveField(sent)) {
+      assertRecentlyAuthenticated(auth, this.config.SENSITIVE_ACTION_MAX_AGE_S);
+    }
     // A PermissionDenied in PostHog escapes field validation at once, before any 400.
     if (Object.hasOwn(sent, 'is_staff') && !auth.user.isStaff) {
       throw permissionDenied('You are not a staff user, contact your instance admin.');
@@ -61,8 +68,12 @@ export class UserUpdateService {
       changes.password = await hashPassword(body.password);
     }
     const enablesPasskey2fa = changes.passkeysEnabledFor2fa === true && !target.passkeysEnabledFor2fa;
+    // With e-mail, a new address waits in pending_email until its code comes back (verify_email).
+    const staged = changes.email !== undefined && this.verification.available ? changes.email : null;
+    if (staged !== null) delete changes.email;
     // notification_settings is merged by the database at write time, never here.
-    const updated = await this.users.applyUpdate(target, changes, body.notification_settings ?? null);
+    let updated = await this.users.applyUpdate(target, changes, body.notification_settings ?? null);
+    if (staged !== null) updated = await this.verification.stageEmailChange(updated, staged);
     if (body.password !== undefined || enablesPasskey2fa) {
       // A new password or a new second factor: the session that made the change stays, every other
       // session of the user ends (a session opened without the second factor must not outlive it).

@@ -68,6 +68,25 @@ describe('e-mail verification routes', () => {
     expect(done.body.email).toBe(`new-${user.email}`);
   });
 
+  it('stages an e-mail change: the code goes to the new address only; verify_email applies it, notifies both, ends other sessions', async () => {
+    const { user, client } = await loggedInUser(h.t.app);
+    const second = await h.t.http().post('/api/login').send({ email: user.email, password: DEFAULT_PASSWORD }).expect(200);
+    const secondCookie = sessionCookie(second.headers)!.split(';')[0]!;
+    const newEmail = `changed-${user.email}`;
+    const res = await client.patch('/api/users/@me/', { email: newEmail.toUpperCase() }).expect(200);
+    expect(res.body).toMatchObject({ email: user.email, pending_email: newEmail });
+    expect((await storedUser(h.t, user.id))!.email).toBe(user.email);
+    const [mail] = await h.sink.waitFor(newEmail, CODE);
+    // Taken by nobody yet: a pending address reserves nothing, and the old address got no code.
+    expect(h.sink.to(user.email).map((m) => m.subject)).not.toContain(CODE);
+    const done = await h.t.http().post('/api/users/verify_email/').send({ uuid: user.uuid, code: codeIn(mail!.html) }).expect(200);
+    expect(done.body).toEqual({ success: true });
+    expect(await storedUser(h.t, user.id)).toMatchObject({ email: newEmail, pendingEmail: null });
+    await h.sink.waitFor(user.email, 'This is no longer your PostHog account email');
+    await h.sink.waitFor(newEmail, 'This is your new PostHog account email');
+    await h.t.http().get('/api/users/@me/').set('Cookie', secondCookie).expect(401);
+  });
+
   it('request_email_verification mails a new code, and says nothing about accounts', async () => {
     const request = (body: object) => h.t.http().post('/api/users/request_email_verification/').send(body);
     const unverified = await createUser(h.t.app, { isEmailVerified: false });

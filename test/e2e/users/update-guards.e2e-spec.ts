@@ -63,7 +63,6 @@ describe('PATCH /api/users/<uuid>/: who may change what', () => {
     const before = await snapshot(t, user.id);
     for (const body of [
       { first_name: 'Late' },
-      { email: 'new@example.com' },
       { notification_settings: { plugin_disabled: false } },
       { anonymize_data: true },
       { theme_mode: 'dark', last_name: 'Mixed' },
@@ -71,9 +70,15 @@ describe('PATCH /api/users/<uuid>/: who may change what', () => {
     ]) {
       expectError(await client.patch('/api/users/@me/', body), 403, REAUTH);
     }
+    // An e-mail change needs a fresh re-auth: one refusal, the fresh one's (docs/api.md, Re-authentication).
+    expectError(await client.patch('/api/users/@me/', { email: 'new@example.com' }), 403, {
+      ...REAUTH,
+      detail: "Confirm it's you before changing your email.",
+    });
     expect(await snapshot(t, user.id)).toEqual(before);
     // The re-auth check comes before field validation.
     expectError(await client.patch('/api/users/@me/', { first_name: '<b>' }), 403, REAUTH);
+    expectError(await client.patch('/api/users/@me/', { email: 'not an address' }), 403, { ...REAUTH, detail: "Confirm it's you before changing your email." });
   });
 
   it('lets a stale session change the allow-listed fields', async () => {
