@@ -104,6 +104,7 @@ function presentUser(user: User, related: Related): UserBody {
     is_staff: user.isStaff,
     sensitive_session_expires_at: related.expiresAt,
     fresh_reauth_expires_at: related.freshUntil,
+    has_social_auth: false,
     team: related.team ? teamBody(related.team) : null,
     organization: related.current ? organizationBody(related.current, related.currentTeams) : null,
     organizations: related.memberships.map((m) => ({

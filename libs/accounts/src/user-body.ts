@@ -47,6 +47,8 @@ export const userBodySchema = z.object({
   sensitive_session_expires_at: z.string().nullable(),
   /** When the fresh re-authentication window closes (sessions only; else null). */
   fresh_reauth_expires_at: z.string().nullable(),
+  /** Always false: this service has no social login. */
+  has_social_auth: z.boolean(),
   team: teamBodySchema.nullable(),
   organization: organizationBodySchema.nullable(),
   organizations: z.array(organizationSummarySchema),

@@ -100,6 +100,16 @@ describe('e-mail verification routes', () => {
     expect(h.sink.to(verified.email)).toEqual([]);
   });
 
+  it('throttles both public routes per uuid: verify_email 6 per 20 minutes, request_email_verification 6 a day', async () => {
+    const user = await createUser(h.t.app, { isEmailVerified: false });
+    for (let i = 0; i < 6; i += 1) expect((await h.t.http().post('/api/users/verify_email/').send({ uuid: user.uuid, code: '12ab' })).status).toBe(400);
+    const verify = await h.t.http().post('/api/users/verify_email/').send({ uuid: user.uuid, code: '12ab' });
+    expect({ status: verify.status, code: verify.body.code }).toEqual({ status: 429, code: 'throttled' });
+    for (let i = 0; i < 6; i += 1) await h.t.http().post('/api/users/request_email_verification/').send({ uuid: user.uuid }).expect(200);
+    const request = await h.t.http().post('/api/users/request_email_verification/').send({ uuid: user.uuid });
+    expect({ status: request.status, code: request.body.code }).toEqual({ status: 429, code: 'throttled' });
+  });
+
   it('cancel_email_change_request drops the staged address once; keys are refused', async () => {
     const { user, client } = await loggedInUser(h.t.app);
     await h.t.app.get(EmailVerificationService).stageEmailChange(user, `other-${user.email}`);

@@ -25,7 +25,7 @@ describe('GET /api/users/<uuid>/', () => {
       [
         'id', 'uuid', 'distinct_id', 'date_joined', 'first_name', 'last_name', 'email', 'pending_email', 'is_email_verified',
         'notification_settings', 'anonymize_data', 'allow_impersonation', 'toolbar_mode', 'has_password', 'is_staff',
-        'sensitive_session_expires_at', 'fresh_reauth_expires_at', 'team', 'organization', 'organizations', 'events_column_config', 'is_2fa_enabled',
+        'sensitive_session_expires_at', 'fresh_reauth_expires_at', 'has_social_auth', 'team', 'organization', 'organizations', 'events_column_config', 'is_2fa_enabled',
         'has_seen_product_intro_for', 'theme_mode', 'hedgehog_config', 'allow_sidebar_suggestions', 'shortcut_position',
         'role_at_organization', 'passkeys_enabled_for_2fa', 'hide_mcp_hints', 'requires_credential_review',
       ].sort(),
@@ -40,6 +40,7 @@ describe('GET /api/users/<uuid>/', () => {
       has_password: true,
       is_staff: false,
       is_2fa_enabled: false,
+      has_social_auth: false,
       role_at_organization: 'engineering',
       events_column_config: { active: 'DEFAULT' },
       toolbar_mode: 'toolbar',
