@@ -87,6 +87,21 @@ describe('e-mail verification routes', () => {
     await h.t.http().get('/api/users/@me/').set('Cookie', secondCookie).expect(401);
   });
 
+  it('refuses to apply a staged address someone else took meanwhile (email_taken), keeping it pending', async () => {
+    const { user, client } = await loggedInUser(h.t.app);
+    const wanted = `wanted-${user.email}`;
+    await client.patch('/api/users/@me/', { email: wanted }).expect(200);
+    const [mail] = await h.sink.waitFor(wanted, CODE);
+    await createUser(h.t.app, { email: wanted });
+    expectError(
+      await h.t.http().post('/api/users/verify_email/').send({ uuid: user.uuid, code: codeIn(mail!.html) }),
+      400,
+      validation('email_taken', 'Another account now uses this email address. Start the change again with a different address.', 'email'),
+    );
+    expect(await storedUser(h.t, user.id)).toMatchObject({ email: user.email, pendingEmail: wanted });
+    await client.patch('/api/users/cancel_email_change_request/').expect(200);
+  });
+
   it('request_email_verification mails a new code, and says nothing about accounts', async () => {
     const request = (body: object) => h.t.http().post('/api/users/request_email_verification/').send(body);
     const unverified = await createUser(h.t.app, { isEmailVerified: false });
