@@ -11,3 +11,19 @@ export function setSessionCookies(req: FastifyRequest, res: FastifyReply, sessio
   if (withSessionId) res.setCookie(SESSION_COOKIE, session.id, { ...cookie, httpOnly: true });
   res.setCookie(CSRF_COOKIE, session.csrfToken, { ...cookie, httpOnly: false });
 }
+
+/**
+ * The `sessionid` cookie of a login waiting for its second factor: it names the pending login only
+ * and authenticates nothing (docs/api.md, Two-factor authentication). Set by a password login and by
+ * `verify_email`.
+ */
+export function setPendingLoginCookie(req: FastifyRequest, res: FastifyReply, pendingId: string, maxAgeS: number): void {
+  res.setCookie(SESSION_COOKIE, pendingId, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.protocol === 'https',
+    path: '/',
+    maxAge: maxAgeS,
+    expires: new Date(Date.now() + maxAgeS * 1000),
+  });
+}

@@ -21,7 +21,7 @@ import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { DomainError } from '#libs/core';
 import { EmailVerificationService } from '#libs/mail';
 import { errorBodySchema, openApiSchema } from '../http/openapi-schema.js';
-import { setSessionCookies } from './session-cookies.js';
+import { setPendingLoginCookie, setSessionCookies } from './session-cookies.js';
 
 const csrfBody = z.object({ csrftoken: z.string() });
 // Any form is read (a code as a string or an integer, a backup code); a bad one is `2fa_invalid`.
@@ -59,9 +59,7 @@ export class SessionController {
     // An unverified account gets a fresh code instead of a session (docs/api.md, E-mail verification).
     const outcome = await this.auth.login(body, req.ip, req.cookies ?? {}, (u) => this.verification.admitLogin(u));
     if (outcome.kind === 'second_factor') {
-      // The pre-auth cookie names the pending login only; it authenticates nothing (docs/api.md).
-      const maxAge = this.config.TWO_FACTOR_LOGIN_TIMEOUT_S;
-      res.setCookie(SESSION_COOKIE, outcome.pendingId, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge, expires: new Date(Date.now() + maxAge * 1000) });
+      setPendingLoginCookie(req, res, outcome.pendingId, this.config.TWO_FACTOR_LOGIN_TIMEOUT_S);
       throw new DomainError('authentication_failed', '2fa_required', '2FA is required.');
     }
     const { user, session } = outcome;

@@ -3,10 +3,10 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { EmailVerificationLoginService, UserBodyService, userBodySchema, type UserBody } from '#libs/accounts';
-import { CurrentAuth, Public, RecentAuthRequired, SESSION_COOKIE, SessionOnly, SessionsService, type AuthContext } from '#libs/auth';
+import { CurrentAuth, Public, RecentAuthRequired, SessionOnly, SessionsService, type AuthContext } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { EmailVerificationService } from '#libs/mail';
-import { setSessionCookies } from '../auth/session-cookies.js';
+import { setPendingLoginCookie, setSessionCookies } from '../auth/session-cookies.js';
 import { errorBodySchema, openApiSchema } from '../http/openapi-schema.js';
 
 const errorBody = openApiSchema(errorBodySchema);
@@ -42,8 +42,7 @@ export class EmailVerificationController {
   ): Promise<z.infer<typeof verified>> {
     const outcome = await this.logins.verify(body.uuid, body.code, req.ip, req.cookies ?? {});
     if (outcome.kind === 'second_factor') {
-      const maxAge = this.config.TWO_FACTOR_LOGIN_TIMEOUT_S;
-      res.setCookie(SESSION_COOKIE, outcome.pendingId, { httpOnly: true, sameSite: 'lax', secure: req.protocol === 'https', path: '/', maxAge, expires: new Date(Date.now() + maxAge * 1000) });
+      setPendingLoginCookie(req, res, outcome.pendingId, this.config.TWO_FACTOR_LOGIN_TIMEOUT_S);
       return { success: true, requires_2fa: true };
     }
     setSessionCookies(req, res, outcome.session, this.sessions.remainingS(outcome.session), true);
