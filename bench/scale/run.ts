@@ -1,17 +1,18 @@
 // Scale-out and observability costs (bench/README.md). Build first:
 // `npm run build && npx tsc -p bench/scale/tsconfig.json`, then `node dist/bench/scale/run.js [--rounds 1]`.
 // Measures GET /api/users/@me and a cached repos search (10,000 repos) with 1 api vs 2 api processes
-// (same total connections, split evenly) on one standalone Redis, and @me with METRICS_PORT set and
-// with tracing on (OTLP/HTTP to a sink in this process) against both off. (The service has no Redis
-// Cluster mode yet, so there is no cluster arm.)
+// (same total connections, split evenly), each on one standalone Redis and on a local 3-master Redis
+// Cluster (started here from redis-server, ports 7311-7313), and @me with METRICS_PORT set and with
+// tracing on (OTLP/HTTP to a sink in this process) against both off.
 import autocannon from 'autocannon';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { recreateDatabase } from '../support/bench-database.mjs';
+import { createRedisClient, masterNodes } from '../../libs/redis/src/connection.js';
 import { githubAppSettings, startFakeGithub } from '../../test/support/fake-github/index.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '1' }, duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '50' } } });
@@ -38,7 +39,13 @@ const sink = createServer((req, res) => {
 await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
 const sinkUrl = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
 
-interface Stack { apis: number; metrics?: boolean; tracing?: boolean }
+interface Stack { apis: number; cluster?: boolean; metrics?: boolean; tracing?: boolean }
+
+// The test run's own cluster starter (run from the repository root, as the header says).
+const { startRedisCluster } = (await import(pathToFileURL('scripts/test-services.mjs').href)) as { startRedisCluster: (ports: number[]) => Promise<{ nodes?: string; skipped?: string; stop: () => void }> };
+const cluster = await startRedisCluster([7311, 7312, 7313]);
+if (!cluster.nodes) throw new Error(`no Redis Cluster: ${cluster.skipped}`);
+const redisSettings = (stack: Stack) => ({ REDIS_URL, REDIS_CLUSTER_NODES: stack.cluster ? cluster.nodes : undefined });
 
 const baseEnv = (stack: Stack): NodeJS.ProcessEnv => ({
   ...process.env,
@@ -51,13 +58,14 @@ const baseEnv = (stack: Stack): NodeJS.ProcessEnv => ({
   GITHUB_COLD_WAIT_MS: '60000',
   GITHUB_REFRESH_WAIT_MS: '60000',
   REDIS_URL,
+  REDIS_CLUSTER_NODES: redisSettings(stack).REDIS_CLUSTER_NODES ?? '',
   ...(stack.metrics ? { METRICS_PORT: String(METRICS_PORT) } : {}),
   ...(stack.tracing ? { OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl, OTEL_SERVICE_NAME: 'users-api-bench' } : {}),
 });
 
-async function flushRedis(): Promise<void> {
-  const r = new Redis(REDIS_URL);
-  await r.flushdb();
+async function flushRedis(stack: Stack): Promise<void> {
+  const r = createRedisClient(redisSettings(stack));
+  await Promise.all(masterNodes(r).map((node) => node.flushdb()));
   await r.quit();
 }
 
@@ -83,7 +91,7 @@ async function waitFor(url: string): Promise<void> {
 /** A fresh database and Redis, one worker and `apis` api processes; the repos cache warmed. */
 async function startStack(stack: Stack): Promise<{ key: string; stop: () => Promise<void> }> {
   await recreateDatabase(DATABASE_URL);
-  await flushRedis();
+  await flushRedis(stack);
   const env = baseEnv(stack);
   const email = 'bench-scale@example.com';
   const user = cli(env, 'users:create', '--email', email, '--password', 'correct-Horse-battery-7');
@@ -146,6 +154,8 @@ const record = (round: number, name: string, r: Result) => {
 const configurations: Array<{ name: string; stack: Stack; targets: Array<'me' | 'repos'> }> = [
   { name: '1 api', stack: { apis: 1 }, targets: ['me', 'repos'] },
   { name: '2 apis', stack: { apis: 2 }, targets: ['me', 'repos'] },
+  { name: '1 api, Redis Cluster', stack: { apis: 1, cluster: true }, targets: ['me', 'repos'] },
+  { name: '2 apis, Redis Cluster', stack: { apis: 2, cluster: true }, targets: ['me', 'repos'] },
   { name: '1 api, METRICS_PORT set', stack: { apis: 1, metrics: true }, targets: ['me'] },
   { name: '1 api, tracing on', stack: { apis: 1, tracing: true }, targets: ['me'] },
 ];
@@ -168,5 +178,6 @@ console.log(`\n${CONNECTIONS} connections in all, ${DURATION} s per measurement;
 console.log('| round | measurement | req/s | p99 ms | non-2xx + errors |\n|---|---|---|---|---|');
 for (const row of rows) console.log(row);
 sink.close();
+cluster.stop();
 await gh.close();
 process.exit(0);

@@ -1,20 +1,20 @@
 import type { INestApplication, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, type TestingModuleBuilder } from '@nestjs/testing';
-import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ApiModule } from '../../apps/api/src/api.module.js';
 import { configureApp, createHttpAdapter } from '../../apps/api/src/configure-app.js';
 import { APP_CONFIG, loadConfig, type AppConfig } from '#libs/config';
 import { MIGRATIONS_TABLE, runMigrations } from '#libs/database';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
+import { flushRedis } from './redis.js';
 
 export interface TestApp {
   app: INestApplication;
   http: () => ReturnType<typeof request>;
   dataSource: DataSource;
-  redis: Redis;
+  redis: RedisClient;
   config: AppConfig;
   /** Empties every table and the Redis database. */
   reset: () => Promise<void>;
@@ -41,10 +41,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   const dataSource = app.get(DataSource);
-  const redis = app.get<Redis>(REDIS);
+  const redis = app.get<RedisClient>(REDIS);
   const reset = async () => {
     await truncateAll(dataSource);
-    await redis.flushdb();
+    await flushRedis(redis);
   };
   await reset();
   return {

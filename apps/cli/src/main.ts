@@ -50,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   loadConfigOrExit();
-  const app = await NestFactory.createApplicationContext(CliModule, { logger: false });
+  // abortOnError off: a failure to connect reaches the catch below and is printed as one line.
+  const app = await NestFactory.createApplicationContext(CliModule, { logger: false, abortOnError: false });
   try {
     console.log(JSON.stringify(await command.run(app, values)));
     return 0;
@@ -65,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+const code = await main(process.argv.slice(2)).catch((error: unknown) => {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
   return 1;
 });
+// Exit now: when the app failed to start, clients it had already opened (Redis) would keep the
+// process alive; everything the command wrote is out (writes to a pipe or file are synchronous).
+process.exit(code);

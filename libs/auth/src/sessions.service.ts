@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 
 /** A browser session, stored in Redis under a random id (the `sessionid` cookie). */
 export interface Session {
@@ -21,13 +20,14 @@ export interface Session {
 
 const newToken = () => randomBytes(32).toString('base64url');
 
+// A session is read by its id alone, and a user's index lists its ids: no command spans the two.
 const sessionKey = (id: string) => `session:${id}`;
 const userSessionsKey = (userId: number) => `user-sessions:${userId}`;
 
 @Injectable()
 export class SessionsService {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -82,18 +82,17 @@ export class SessionsService {
   }
 
   async delete(session: Session): Promise<void> {
-    await this.redis.multi().del(sessionKey(session.id)).srem(userSessionsKey(session.userId), session.id).exec();
+    await this.redis.del(sessionKey(session.id));
+    await this.redis.srem(userSessionsKey(session.userId), session.id);
   }
 
   /** Ends every session of the user except `keepId` (after a password change). */
   async revokeOthers(userId: number, keepId: string | null): Promise<void> {
     const ids = (await this.redis.smembers(userSessionsKey(userId))).filter((id) => id !== keepId);
     if (ids.length === 0) return;
-    await this.redis
-      .multi()
-      .del(...ids.map(sessionKey))
-      .srem(userSessionsKey(userId), ...ids)
-      .exec();
+    // One command per session: on a Redis Cluster the sessions live in different slots.
+    await Promise.all(ids.map((id) => this.redis.del(sessionKey(id))));
+    await this.redis.srem(userSessionsKey(userId), ...ids);
   }
 
   /** Ends every session of the user (account deleted). */
@@ -105,12 +104,10 @@ export class SessionsService {
   private async write(session: Session): Promise<void> {
     const ttl = Math.max(1, this.remainingS(session));
     // The index of the user's sessions must outlive each of them (it is not slid on reads): the
-    // newest session is written last and ends last.
-    await this.redis
-      .multi()
-      .set(sessionKey(session.id), JSON.stringify(session), 'EX', ttl)
-      .sadd(userSessionsKey(session.userId), session.id)
-      .expire(userSessionsKey(session.userId), this.config.SESSION_MAX_AGE_S)
-      .exec();
+    // newest session is written last and ends last. The session and the index are in different
+    // slots of a Redis Cluster, so no transaction spans them: the index is written first, so every
+    // live session is in it (revocation finds it); an id left behind by a crash is harmless.
+    await this.redis.multi().sadd(userSessionsKey(session.userId), session.id).expire(userSessionsKey(session.userId), this.config.SESSION_MAX_AGE_S).exec();
+    await this.redis.set(sessionKey(session.id), JSON.stringify(session), 'EX', ttl);
   }
 }

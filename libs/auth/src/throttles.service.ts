@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { throttled } from '#libs/core';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 
 const MINUTE = 60;
 const DAY = 24 * 3600;
@@ -29,7 +28,7 @@ export type ThrottleBucket = keyof typeof BUDGETS;
 export class ThrottlesService {
   private readonly limiters: Record<ThrottleBucket, RateLimiterRedis>;
 
-  constructor(@Inject(REDIS) redis: Redis) {
+  constructor(@Inject(REDIS) redis: RedisClient) {
     const limiter = (bucket: ThrottleBucket) =>
       new RateLimiterRedis({ storeClient: redis, keyPrefix: `throttle:${bucket}`, points: BUDGETS[bucket].points, duration: BUDGETS[bucket].durationS });
     this.limiters = Object.fromEntries(

@@ -38,6 +38,16 @@ export const envSchema = z.object({
   DATABASE_POOL_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379/0'),
+  /**
+   * Redis Cluster seed nodes, `host:port` comma separated (docs/operations.md). When set, every use of
+   * Redis goes to the cluster and REDIS_URL only lends its credentials, if any.
+   */
+  REDIS_CLUSTER_NODES: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/, 'expected a comma list of host:port seed nodes')
+      .optional(),
+  ),
   /** Prefix of every BullMQ key, so several deployments can share one Redis. */
   QUEUE_PREFIX: z.string().min(1).default('bull'),
   /**
@@ -119,6 +129,8 @@ export const envSchema = z.object({
   GITHUB_BRANCHES_TTL_S: seconds.default(600),
   GITHUB_COLD_WAIT_MS: milliseconds.default(10000),
   GITHUB_REFRESH_WAIT_MS: milliseconds.default(15000),
+  /** How often the worker's stale sweep runs (one BullMQ job scheduler for every worker). */
+  GITHUB_SWEEP_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
 
   /**
    * SMTP (docs/operations.md). E-mail is available only when enabled and a host is set; without it

@@ -37,6 +37,12 @@ describe('parseConfig', () => {
     expect(config.PORT).toBe(9000);
   });
 
+  it('reads REDIS_CLUSTER_NODES as absent when unset or blank, else as it is given', () => {
+    expect(parseConfig({}).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(parseConfig({ REDIS_CLUSTER_NODES: '  ' }).REDIS_CLUSTER_NODES).toBeUndefined();
+    expect(parseConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:6379, redis-2:7000' }).REDIS_CLUSTER_NODES).toBe('10.0.0.1:6379, redis-2:7000');
+  });
+
   it('reads TRUST_PROXY as off, a hop count or a list of proxy addresses, never "trust everything"', () => {
     expect(parseConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
     expect(parseConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(false);
@@ -50,6 +56,9 @@ describe('parseConfig', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
     [{ REDIS_URL: 'not a url' }, 'REDIS_URL'],
+    [{ REDIS_CLUSTER_NODES: 'redis-1' }, 'REDIS_CLUSTER_NODES'],
+    [{ REDIS_CLUSTER_NODES: 'a:1,,b:2' }, 'REDIS_CLUSTER_NODES'],
+    [{ GITHUB_SWEEP_EVERY_MS: '10' }, 'GITHUB_SWEEP_EVERY_MS'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '10.0.0.0/33' }, 'TRUST_PROXY'],
     [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY'],

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 import { cacheKeys } from './cache-keys.js';
 
 /** A repository's cached branches, or the fact that the installation cannot see it. */
@@ -8,12 +7,15 @@ export type BranchesEntry =
   | { missing: false; branches: string[]; default_branch: string | null; synced_at: number }
   | { missing: true; synced_at: number };
 
-/** Entries are evicted after 24 h; stale ones are served while a refresh runs. */
+/**
+ * Entries are evicted after 24 h; stale ones are served while a refresh runs. The installation's
+ * index of these keys (for purging) lives as long as the newest entry.
+ */
 const ENTRY_TTL_S = 24 * 3600;
 
 @Injectable()
 export class BranchesCache {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async get(iid: number, repo: string): Promise<BranchesEntry | null> {
     const raw = await this.redis.get(cacheKeys.branches(iid, repo));
@@ -21,10 +23,13 @@ export class BranchesCache {
   }
 
   async put(iid: number, repo: string, entry: BranchesEntry): Promise<void> {
+    const key = cacheKeys.branches(iid, repo);
     await this.redis
       .multi()
-      .set(cacheKeys.branches(iid, repo), JSON.stringify(entry), 'EX', ENTRY_TTL_S)
+      .set(key, JSON.stringify(entry), 'EX', ENTRY_TTL_S)
       .hdel(cacheKeys.meta(iid), `brerr:${repo.toLowerCase()}`)
+      .sadd(cacheKeys.repoKeys(iid), key)
+      .expire(cacheKeys.repoKeys(iid), ENTRY_TTL_S)
       .exec();
   }
 
@@ -42,7 +47,13 @@ export class BranchesCache {
   }
 
   async setDefaultBranch(iid: number, repo: string, branch: string, ttlS: number): Promise<void> {
-    await this.redis.set(cacheKeys.defaultBranch(iid, repo), branch, 'EX', ttlS);
+    const key = cacheKeys.defaultBranch(iid, repo);
+    await this.redis
+      .multi()
+      .set(key, branch, 'EX', ttlS)
+      .sadd(cacheKeys.repoKeys(iid), key)
+      .expire(cacheKeys.repoKeys(iid), Math.max(ttlS, ENTRY_TTL_S))
+      .exec();
   }
 
   async drop(iid: number, repo: string): Promise<void> {

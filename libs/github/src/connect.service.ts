@@ -1,10 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { validationError } from '#libs/core';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 import { cacheKeys } from './cache-keys.js';
 import { classifyGithubError } from './github-failure.js';
 import { GithubClient, type UserTokenGrant } from './github-client.js';
@@ -71,7 +70,7 @@ export class ConnectService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly client: GithubClient,
     private readonly integrations: IntegrationsService,
     private readonly cache: ReposCache,

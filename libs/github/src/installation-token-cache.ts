@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 import { cacheKeys } from './cache-keys.js';
 
 /** Margin before `expires_at` after which a cached installation token is no longer handed out. */
@@ -13,7 +12,7 @@ const EXPIRY_MARGIN_MS = 5 * 60_000;
  */
 @Injectable()
 export class InstallationTokenCache {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async get(key: string): Promise<string> {
     return (await this.redis.get(cacheKeys.token(key))) ?? '';

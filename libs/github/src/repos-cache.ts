@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 import { cacheKeys } from './cache-keys.js';
 import type { InstallationStatus } from './github-integration.entity.js';
 
@@ -64,7 +63,7 @@ export const byFoldedFullName = (a: CachedRepo, b: CachedRepo) => {
 export class ReposCache {
   private readonly parsed = new Map<string, Snapshot>();
 
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async meta(iid: number): Promise<InstallationMeta> {
     const h = await this.redis.hgetall(cacheKeys.meta(iid));
@@ -150,17 +149,13 @@ export class ReposCache {
    */
   async purge(iid: number, keepStatus?: InstallationStatus): Promise<void> {
     const meta = cacheKeys.meta(iid);
+    const index = cacheKeys.repoKeys(iid);
     if (keepStatus) await this.redis.hset(meta, 'status', keepStatus);
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, batch] = await this.redis.scan(cursor, 'MATCH', cacheKeys.installationPattern(iid), 'COUNT', 500);
-      keys.push(...batch.filter((k) => k !== meta));
-      cursor = next;
-    } while (cursor !== '0');
+    // The keys it knows (no keyspace scan): the snapshot the meta points at, and the indexed
+    // per-repository keys. All share the installation's hash tag, so one transaction deletes them.
+    const [version, repoKeys] = await Promise.all([this.redis.hget(meta, 'version'), this.redis.smembers(index)]);
     const tx = this.redis.multi();
-    if (keys.length > 0) tx.del(...keys);
-    tx.del(cacheKeys.token(String(iid)), meta);
+    tx.del(meta, index, cacheKeys.token(String(iid)), ...repoKeys, ...(version ? [cacheKeys.repos(iid, version)] : []));
     if (keepStatus) tx.hset(meta, 'status', keepStatus);
     await tx.exec();
     for (const k of this.parsed.keys()) if (k.startsWith(`${iid}:`)) this.parsed.delete(k);

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomBytes, randomInt } from 'node:crypto';
 import { SessionsService, ThrottlesService } from '#libs/auth';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { isUuid, validationError } from '#libs/core';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 import { UsersService, type User } from '#libs/users';
 import { hmacKey, sameHex, sha256 } from './hashing.js';
 import { Mailer } from './mailer.js';
@@ -20,8 +19,9 @@ interface StoredCode {
   id: string;
 }
 
-const codeKey = (userId: number) => `email-code:${userId}`;
-const attemptsKey = (userId: number) => `email-code-attempts:${userId}`;
+// One hash tag per user: the code and its attempt counter change together in one transaction.
+const codeKey = (userId: number) => `email-code:{u${userId}}`;
+const attemptsKey = (userId: number) => `email-code-attempts:{u${userId}}`;
 
 const invalidCode = () => validationError('invalid_code', 'This code is invalid or has expired.', 'code');
 const required = (attr: string) => validationError('required', 'This field is required.', attr);
@@ -51,7 +51,7 @@ export class EmailVerificationService {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly throttles: ThrottlesService,

@@ -2,7 +2,9 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { bullmqTelemetry } from '#libs/tracing';
+import { queuePrefix, type RedisClient } from './connection.js';
 import { QueueName } from './queue-names.js';
+import { QUEUE_CONNECTION } from './redis.module.js';
 
 const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({ name }));
 
@@ -10,11 +12,11 @@ const queues = Object.values(QueueName).map((name) => BullModule.registerQueue({
 @Module({
   imports: [
     BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        // BullMQ's blocking connections must never give up on a request.
-        connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
-        prefix: config.QUEUE_PREFIX,
+      inject: [APP_CONFIG, QUEUE_CONNECTION],
+      useFactory: (config: AppConfig, connection: RedisClient) => ({
+        // A client instance, not options: it is how BullMQ takes a cluster. Workers duplicate it.
+        connection,
+        prefix: queuePrefix(config),
         // When tracing is on: job spans, and the enqueuer's trace context carried into the worker.
         telemetry: bullmqTelemetry(),
         defaultJobOptions: {

@@ -1,9 +1,14 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
+import { createRedisClient, type RedisClient } from './connection.js';
 
-/** Injection token of the shared ioredis client (sessions, throttles, caches). */
+/** Injection token of the shared Redis client (sessions, throttles, caches): a node or a cluster. */
 export const REDIS = Symbol('REDIS');
+/**
+ * BullMQ's connection (the queues share it; each worker takes its own copy). It is ours, so we close
+ * it: this module is global, and Nest shuts global modules down last, after every queue has closed.
+ */
+export const QUEUE_CONNECTION = Symbol('QUEUE_CONNECTION');
 
 @Global()
 @Module({
@@ -11,16 +16,31 @@ export const REDIS = Symbol('REDIS');
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }),
+      useFactory: (config: AppConfig) => createRedisClient(config, { maxRetriesPerRequest: 3 }),
+    },
+    {
+      provide: QUEUE_CONNECTION,
+      inject: [APP_CONFIG],
+      // BullMQ's blocking connections must never give up on a request.
+      useFactory: (config: AppConfig) => createRedisClient(config, { maxRetriesPerRequest: null, lazyConnect: true }),
     },
   ],
-  exports: [REDIS],
+  exports: [REDIS, QUEUE_CONNECTION],
 })
 export class RedisModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: RedisClient,
+    @Inject(QUEUE_CONNECTION) private readonly queueConnection: RedisClient,
+  ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.redis.status !== 'end') await this.redis.quit().catch(() => this.redis.disconnect());
+    await Promise.all(
+      [this.redis, this.queueConnection].map(async (client) => {
+        if (client.status === 'end') return;
+        // Never connected (the CLI does not use queues): nothing to say goodbye to.
+        if (client.status === 'wait') return client.disconnect();
+        await client.quit().catch(() => client.disconnect());
+      }),
+    );
   }
 }

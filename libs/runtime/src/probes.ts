@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
 import pg from 'pg';
+import type { AppConfig } from '#libs/config';
 import { describePostgresError, MIGRATIONS_TABLE } from '#libs/database';
+import { assertRedisServes, createRedisClient, redisAddress } from '#libs/redis';
 
 /** What a start-up probe found: nothing wrong, a problem that keeps the process from starting, or a warning. */
 export type ProbeResult = { ok: true; warning?: string } | { ok: false; problem: string };
@@ -8,10 +9,6 @@ export type ProbeResult = { ok: true; warning?: string } | { ok: false; problem:
 /** Each probe gives up after this long, so the first line comes well within 5 s of start-up. */
 const PROBE_TIMEOUT_MS = 3000;
 
-const redisAddress = (url: string) => {
-  const u = new URL(url);
-  return `${u.hostname}:${u.port || 6379}`;
-};
 const databaseName = (url: string) => decodeURIComponent(new URL(url).pathname.slice(1)) || 'postgres';
 
 /** PostgreSQL at `url`: reachable, the login accepted, the database there (and migrated: else a warning). */
@@ -30,20 +27,24 @@ export async function probeDatabase(url: string): Promise<ProbeResult> {
   }
 }
 
-/** Redis at `url`: reachable, and the login (if any) accepted. */
-export async function probeRedis(url: string): Promise<ProbeResult> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: PROBE_TIMEOUT_MS, commandTimeout: PROBE_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+/** Redis (the single node, or the cluster of REDIS_CLUSTER_NODES): reachable, serving, and the login (if any) accepted. */
+export async function probeRedis(config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): Promise<ProbeResult> {
+  const where = redisAddress(config);
+  const setting = config.REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
+  const redis = createRedisClient(config, { lazyConnect: true, connectTimeout: PROBE_TIMEOUT_MS, commandTimeout: PROBE_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // The socket's own error (ECONNREFUSED, …): connect() itself only says "Connection is closed."
   let socketError: unknown;
   redis.on('error', (error: unknown) => (socketError ??= error));
+  redis.on('node error', (error: unknown) => (socketError ??= error));
   try {
     await redis.connect();
-    await redis.ping();
+    await assertRedisServes(redis);
     return { ok: true };
   } catch (error) {
-    const e = (socketError ?? error) as { code?: string; message?: string };
-    if (/NOAUTH|WRONGPASS/.test(e.message ?? '')) return { ok: false, problem: `Redis on ${redisAddress(url)} refused the login: check the credentials in REDIS_URL` };
-    return { ok: false, problem: `Redis is unreachable at ${redisAddress(url)} (${e.code ?? e.message ?? 'error'}): start Redis, or point REDIS_URL at it` };
+    const e = (socketError ?? error) as { code?: string; message?: string; lastNodeError?: { code?: string; message?: string } };
+    const cause = e.lastNodeError ?? e;
+    if (/NOAUTH|WRONGPASS/.test(`${e.message ?? ''} ${cause.message ?? ''}`)) return { ok: false, problem: `Redis on ${where} refused the login: check the credentials in REDIS_URL` };
+    return { ok: false, problem: `Redis is unreachable at ${where} (${cause.code ?? cause.message ?? 'error'}): start Redis, or point ${setting} at it` };
   } finally {
     redis.disconnect();
   }

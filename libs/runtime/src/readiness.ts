@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { REDIS } from '#libs/redis';
+import { assertRedisServes, REDIS, type RedisClient } from '#libs/redis';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -17,17 +16,18 @@ export interface ReadinessReport {
 
 /**
  * The one readiness check of both processes (the api's `/api/ready`, the worker's `/ready`): the
- * process's own PostgreSQL pool and Redis connection answer within 2 s each.
+ * process's own PostgreSQL pool and Redis connection answer within 2 s each (on a Redis Cluster:
+ * every slot served and every master answering).
  */
 @Injectable()
 export class ReadinessProbe {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async check(): Promise<ReadinessReport> {
-    const [postgres, redis] = await Promise.all([answers(this.dataSource.query('SELECT 1')), answers(this.redis.ping())]);
+    const [postgres, redis] = await Promise.all([answers(this.dataSource.query('SELECT 1')), answers(assertRedisServes(this.redis))]);
     return { ready: postgres && redis, postgres: postgres ? 'up' : 'down', redis: redis ? 'up' : 'down' };
   }
 }

@@ -19,7 +19,7 @@ export interface DependencyCheck {
 /** PostgreSQL and Redis, as every process needs them. */
 export const serviceDependencies = (config: AppConfig): DependencyCheck[] => [
   { name: 'postgres', run: () => probeDatabase(config.DATABASE_URL) },
-  { name: 'redis', run: () => probeRedis(config.REDIS_URL) },
+  { name: 'redis', run: () => probeRedis(config) },
 ];
 
 const FIRST_RETRY_MS = 1000;

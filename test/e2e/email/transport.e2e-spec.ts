@@ -3,6 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_PASSWORD, loggedInUser } from '../../support/fixtures.js';
 import { createTestApp } from '../../support/test-app.js';
 import { startMailHarness, type MailHarness } from './support/mail-harness.js';
+import { keysMatching } from '../../support/redis.js';
+import { queuePrefix } from '#libs/redis';
 
 const CHANGED = 'Your password has been changed';
 const changePassword = (client: Awaited<ReturnType<typeof loggedInUser>>['client'], password: string, current = DEFAULT_PASSWORD) =>
@@ -80,7 +82,7 @@ describe('e-mail transport: the worker sends queued messages over SMTP (docs/ope
     await h.drain();
     // The very job again (as a retry after the server accepted it would run it): nothing new goes out.
     const job = { to: user.email, template: 'password_changed', params: {} };
-    const sentIds = (await h.t.redis.keys('mail:sent:*')).map((k) => k.slice('mail:sent:'.length));
+    const sentIds = (await keysMatching(h.t.redis, 'mail:sent:*')).map((k) => k.slice('mail:sent:'.length));
     expect(sentIds).toHaveLength(1);
     await h.queue.add('mail.send', job, { jobId: sentIds[0] });
     await h.drain();
@@ -97,7 +99,7 @@ describe('without e-mail available', () => {
     try {
       const { client } = await loggedInUser(t.app);
       await changePassword(client, 'a-new-password-6').expect(200);
-      expect(await t.redis.keys(`${t.config.QUEUE_PREFIX}:mail:*`)).toEqual([]);
+      expect(await keysMatching(t.redis, `${queuePrefix(t.config)}:mail:*`)).toEqual([]);
     } finally {
       await t.close();
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createOrganization, createUser, DEFAULT_PASSWORD } from '../../support/fixtures.js';
-import { ensureBuilt, runBuilt } from '../../support/build.js';
+import { ensureBuilt, freePort, runBuilt } from '../../support/build.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
 
@@ -211,5 +211,18 @@ describe('CLI', () => {
     await refused(/error: unknown command users:delete\nusage:/, 'users:delete');
     await refused(/error: .*--bogus.*\nusage:/s, 'users:create', '--bogus');
     await refused(/^usage:/);
+  });
+
+  it('says in one line that PostgreSQL cannot be reached, and exits non-zero', async () => {
+    const port = await freePort();
+    const url = new URL(TEST_DATABASE_URL);
+    url.port = String(port);
+    const { code, stdout, stderr } = await runBuilt('apps/cli/src/main.js', ['users:create', '--email', 'a@example.com', '--password', DEFAULT_PASSWORD], {
+      DATABASE_URL: url.toString(),
+      REDIS_URL: TEST_REDIS_URL,
+      NODE_ENV: 'development',
+    });
+    expect({ code: code === 0 ? 0 : 'non-zero', stdout }).toEqual({ code: 'non-zero', stdout: '' });
+    expect(stderr).toBe(`error: PostgreSQL is unreachable at 127.0.0.1:${port} (ECONNREFUSED): start PostgreSQL, or point DATABASE_URL at it\n`);
   });
 });

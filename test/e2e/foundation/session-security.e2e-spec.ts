@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser, DEFAULT_PASSWORD, login, loggedInUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { keysMatching } from '../../support/redis.js';
 
 const NOT_AUTHENTICATED = { type: 'authentication_error', code: 'not_authenticated', detail: 'Authentication credentials were not provided.', attr: null };
 const SESSION_ONLY = { type: 'authentication_error', code: 'authentication_failed', detail: 'This action requires a browser session.', attr: null };
@@ -212,7 +213,7 @@ describe('session security', () => {
         const res = await t.http().post('/api/login').set('Content-Type', type).send(`email=${user.email}&password=${DEFAULT_PASSWORD}`).expect(415);
         expect(res.body).toMatchObject({ type: 'invalid_request', code: 'unsupported_media_type', attr: null });
         expect(setCookie(res, 'sessionid')).toBeUndefined();
-        expect(await t.redis.keys('session:*')).toEqual([]);
+        expect(await keysMatching(t.redis, 'session:*')).toEqual([]);
       },
     );
 

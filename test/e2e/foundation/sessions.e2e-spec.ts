@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser, DEFAULT_PASSWORD, login, loggedInUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { keysMatching } from '../../support/redis.js';
 
 const INVALID_LOGIN = { type: 'authentication_error', code: 'authentication_failed', detail: 'Invalid email or password.', attr: null };
 const NOT_AUTHENTICATED = { type: 'authentication_error', code: 'not_authenticated', detail: 'Authentication credentials were not provided.', attr: null };
@@ -79,7 +80,7 @@ describe('sessions', () => {
       const off = await t.http().post('/api/login').send({ email: inactive.email, password: DEFAULT_PASSWORD }).expect(401);
       expect(off.body).toEqual(INVALID_LOGIN);
       expect(cookiesOf(wrong)).toEqual([]);
-      expect(await t.redis.keys('session:*')).toEqual([]);
+      expect(await keysMatching(t.redis, 'session:*')).toEqual([]);
     });
 
     it('refuses a user without a password', async () => {

@@ -72,7 +72,7 @@ describe('GET .../integrations/github/<id>/branches/', () => {
   it('serves stale branches with stale: true and refreshes them; the default branch is re-read only after 6 h', async () => {
     const { iid, full, key } = await repoWithBranches(['main', 'a']);
     await get(key, iid, `?repo=${full}`).expect(200);
-    const cacheKey = `gh:inst:${iid}:br:${full.toLowerCase()}`;
+    const cacheKey = `gh:inst:{${iid}}:br:${full.toLowerCase()}`;
     const entry = JSON.parse((await h.t.redis.get(cacheKey))!);
     await h.t.redis.set(cacheKey, JSON.stringify({ ...entry, synced_at: entry.synced_at - 11 * 60_000 }));
     h.gh.setBranches(full, ['main', 'a', 'b']);

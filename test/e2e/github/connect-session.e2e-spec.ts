@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { SecretBox } from '#libs/core';
 import { createApiKey, loggedInUser, type SessionClient } from '../../support/fixtures.js';
 import { newInstallationId, startGithubHarness, type GithubHarness } from './support/github-harness.js';
+import { keysMatching } from '../../support/redis.js';
 
 const FRONTEND = 'http://frontend.test';
 const SUCCESS = `${FRONTEND}/settings/user?github_link_success=1`;
@@ -205,7 +206,7 @@ describe('the GitHub callback is bound to the starting user\'s session', () => {
       await bad({ installation_id: 0 }, 'invalid_input', 'A valid installation id is required.');
       await bad({ installation_id: 1.5 }, 'invalid_input', 'A valid installation id is required.');
       await bad({ installation_id: true }, 'invalid_input', 'Not a valid string.');
-      expect(await h.t.redis.keys(`gh:oauthpending:${user.id}:*`)).toEqual([]);
+      expect(await keysMatching(h.t.redis, `gh:oauthpending:${user.id}:*`)).toEqual([]);
       const key = await createApiKey(h.t.app, user, ['user:write']);
       await h.t.http().post('/api/users/@me/integrations/github/prepare_callback/').set('Authorization', `Bearer ${key}`).send({ installation_id: 42 }).expect(204);
       const readOnly = await createApiKey(h.t.app, user, ['user:read']);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { keysMatching } from '../../support/redis.js';
 
 describe('connecting without a configured GitHub App', () => {
   let t: TestApp;
@@ -14,6 +15,6 @@ describe('connecting without a configured GitHub App', () => {
     const key = await createApiKey(t.app, user, ['user:write']);
     const res = await t.http().post('/api/users/@me/integrations/github/start/').set('Authorization', `Bearer ${key}`).expect(400);
     expect(res.body).toEqual({ type: 'validation_error', code: 'github_not_configured', detail: 'GitHub App is not configured.', attr: null });
-    expect(await t.redis.keys('gh:oauthstate:*')).toEqual([]);
+    expect(await keysMatching(t.redis, 'gh:oauthstate:*')).toEqual([]);
   });
 });

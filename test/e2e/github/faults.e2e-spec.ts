@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ageCache, ageToken, eventually, linkedUser, meta, mints, newInstallationId, repoCalls, startGithubHarness, type GithubHarness } from './support/github-harness.js';
+import { keysMatching } from '../../support/redis.js';
 
 describe('GitHub faults in the worker', () => {
   let h: GithubHarness;
@@ -27,7 +28,7 @@ describe('GitHub faults in the worker', () => {
       await refresh(key, iid).expect(200);
     }
     expect(mints(h.gh, iid)).toBe(1);
-    const ttl = await h.t.redis.pttl(`gh:token:${iid}`);
+    const ttl = await h.t.redis.pttl(`gh:inst:{${iid}}:token`);
     expect(ttl).toBeGreaterThan(50 * 60_000);
     expect(ttl).toBeLessThanOrEqual(55 * 60_000);
   });
@@ -44,13 +45,13 @@ describe('GitHub faults in the worker', () => {
   it('marks an installation uninstalled on GitHub (404 on token mint) deleted, purges its cache and does not retry', async () => {
     const { iid, key } = await warm(10);
     h.gh.uninstall(iid);
-    await h.t.redis.del(`gh:token:${iid}`);
+    await h.t.redis.del(`gh:inst:{${iid}}:token`);
     await ageCache(h, iid, 60_000);
     const res = await refresh(key, iid).expect(410);
     expect(res.body).toEqual({ type: 'invalid_request', code: 'installation_deleted', detail: 'This GitHub installation was removed on GitHub; connect it again.', attr: null });
     expect((await get(key, iid).expect(410)).body.code).toBe('installation_deleted');
     expect(await status(key)).toBe('deleted');
-    expect(await h.t.redis.keys(`gh:inst:${iid}:repos:*`)).toEqual([]);
+    expect(await keysMatching(h.t.redis, `gh:inst:{${iid}}:repos:*`)).toEqual([]);
     expect((await meta(h, iid)).status).toBe('deleted');
     // Whatever the event or call queued has run before anything is asserted not to have happened.
     await h.drain();

@@ -3,6 +3,7 @@ import { GithubCleanupOnUserDeletion, GithubLoginFromIntegrations, IntegrationsS
 import { GithubLoginLookup, UserDeletionListener } from '#libs/users';
 import { createApiKey, createUser } from '../../support/fixtures.js';
 import { eventually, linkedUser, meta, newInstallationId, startGithubHarness, type GithubHarness } from './support/github-harness.js';
+import { keysMatching } from '../../support/redis.js';
 
 const NOT_FOUND = { type: 'invalid_request', code: 'not_found', detail: 'No GitHub integration found for this installation.', attr: null };
 
@@ -80,8 +81,8 @@ describe('GET/DELETE .../integrations/ and the users seams (deletion, github_log
     await h.t.http().get(`/api/users/@me/integrations/github/${iid}/repos/`).set('Authorization', `Bearer ${a.key}`).expect(404);
     await remove(b.key, iid).expect(204);
     expect(uninstalls(iid).map((c) => c.status)).toEqual([204]);
-    expect(await h.t.redis.keys(`gh:inst:${iid}:*`)).toEqual([]);
-    expect(await h.t.redis.exists(`gh:token:${iid}`)).toBe(0);
+    expect(await keysMatching(h.t.redis, `gh:inst:{${iid}}:*`)).toEqual([]);
+    expect(await h.t.redis.exists(`gh:inst:{${iid}}:token`)).toBe(0);
     await remove(b.key, iid).expect(404);
   });
 
@@ -125,7 +126,7 @@ describe('GET/DELETE .../integrations/ and the users seams (deletion, github_log
     await warm(shared, keeper.key);
     await listener.beforeUserDeleted(doomed.user.id);
     expect((await list(doomed.key).expect(200)).body.count).toBe(0);
-    expect(await h.t.redis.keys(`gh:inst:${only}:*`)).toEqual([]);
+    expect(await keysMatching(h.t.redis, `gh:inst:{${only}}:*`)).toEqual([]);
     expect(uninstalls(only).map((c) => c.status)).toEqual([204]);
     expect((await meta(h, shared)).total).toBe(3);
     expect(uninstalls(shared)).toHaveLength(0);

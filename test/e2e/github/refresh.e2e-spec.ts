@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ageCache, eventually, linkedUser, meta, newInstallationId, repoCalls, startGithubHarness, sweeps, type GithubHarness } from './support/github-harness.js';
+import { keysMatching } from '../../support/redis.js';
 
 describe('POST .../integrations/github/<id>/repos/refresh/', () => {
   let h: GithubHarness;
@@ -97,7 +98,7 @@ describe('POST .../integrations/github/<id>/repos/refresh/', () => {
     expect((await get(key, iid).expect(200)).body.total).toBe(250);
     h.gh.clearFaults();
     await eventually(async () => (await refresh(key, iid)).body.repositories?.length === 260);
-    expect(await h.t.redis.keys(`gh:inst:${iid}:repos:*`)).toHaveLength(1);
+    expect(await keysMatching(h.t.redis, `gh:inst:{${iid}}:repos:*`)).toHaveLength(1);
   });
 
   it('answers 503 github_rate_limited with Retry-After on a primary rate limit, calls GitHub no more until the reset, then resumes', async () => {

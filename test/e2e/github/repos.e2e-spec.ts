@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser } from '../../support/fixtures.js';
 import { ageCache, eventually, linkedUser, meta, mints, newInstallationId, repoCalls, startGithubHarness, type GithubHarness } from './support/github-harness.js';
+import { keysMatching } from '../../support/redis.js';
 
 describe('GET .../integrations/github/<id>/repos/', () => {
   let h: GithubHarness;
@@ -123,7 +124,7 @@ describe('GET .../integrations/github/<id>/repos/', () => {
     await get(key, iid).expect(200);
     await eventually(async () => (await get(key, iid).expect(200)).body.repositories.map((r: { name: string }) => r.name).join() === 'three,two');
     // One snapshot version is kept per installation.
-    expect(await h.t.redis.keys(`gh:inst:${iid}:repos:*`)).toHaveLength(1);
+    expect(await keysMatching(h.t.redis, `gh:inst:{${iid}}:repos:*`)).toHaveLength(1);
   });
 
   it('answers 503 github_unavailable with Retry-After: 2 when a cold fill outlasts the wait, and serves it once done', async () => {

@@ -3,18 +3,22 @@ import { QueueEvents } from 'bullmq';
 import { jitteredTtlMs, StaleSweep } from '#libs/github';
 import { GithubJob, SchedulerId } from '#libs/github';
 import { GithubSchedule } from '../../../apps/worker/src/github/github-schedule.js';
+import { testQueueOptions } from '../../support/redis.js';
 import { ageCache, eventually, linkedUser, meta, newInstallationId, startGithubHarness, sweeps, type GithubHarness } from './support/github-harness.js';
 
 describe('the stale sweep schedule', () => {
   let h: GithubHarness;
   let events: QueueEvents;
+  let eventsOptions: ReturnType<typeof testQueueOptions>;
   beforeAll(async () => {
     h = await startGithubHarness({ schedule: true, config: { GITHUB_REPOS_TTL_S: 3600 } });
-    events = new QueueEvents(h.queue.name, { connection: { url: h.t.config.REDIS_URL }, prefix: h.t.config.QUEUE_PREFIX });
+    eventsOptions = testQueueOptions(h.t.config.QUEUE_PREFIX);
+    events = new QueueEvents(h.queue.name, eventsOptions);
     await events.waitUntilReady();
   });
   afterAll(async () => {
     await events.close();
+    eventsOptions.connection.disconnect();
     await h.close();
   });
 
@@ -56,7 +60,7 @@ describe('the stale sweep schedule', () => {
     await ageCache(h, suspended.iid, 2 * 3600_000);
     await ageCache(h, deleted.iid, 2 * 3600_000);
     await h.t.dataSource.query(`UPDATE github_integrations SET status = 'suspended' WHERE installation_id = $1`, [suspended.iid]);
-    await h.t.redis.hset(`gh:inst:${suspended.iid}:meta`, 'status', 'suspended');
+    await h.t.redis.hset(`gh:inst:{${suspended.iid}}:meta`, 'status', 'suspended');
     await h.t.dataSource.query(`UPDATE github_integrations SET status = 'deleted' WHERE installation_id = $1`, [deleted.iid]);
     const oldSynced = (await meta(h, old.iid)).syncedAt!;
     const job = await h.queue.add(GithubJob.SweepStale, {});

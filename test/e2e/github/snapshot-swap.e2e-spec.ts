@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ReposCache, type CachedRepo } from '#libs/github';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
+import { keysMatching } from '../../support/redis.js';
 
 const repo = (name: string): CachedRepo => ({
   id: name.length,
@@ -28,16 +29,16 @@ describe('repos snapshot swap', () => {
   it('swaps in a sweep and keeps exactly one snapshot version', async () => {
     expect(await cache.replace(7001, [repo('b'), repo('a')], '"e1"')).toBe(true);
     expect(await cache.replace(7001, [repo('c')], '"e2"')).toBe(true);
-    expect(await t.redis.keys('gh:inst:7001:repos:*')).toHaveLength(1);
-    expect(await t.redis.hget('gh:inst:7001:meta', 'total')).toBe('1');
+    expect(await keysMatching(t.redis, 'gh:inst:{7001}:repos:*')).toHaveLength(1);
+    expect(await t.redis.hget('gh:inst:{7001}:meta', 'total')).toBe('1');
   });
 
   it('drops a sweep that finishes after the installation was deleted, so the purge stays complete', async () => {
     await cache.replace(7002, [repo('a')], '"e1"');
     await cache.purge(7002, 'deleted');
-    expect(await t.redis.keys('gh:inst:7002:*')).toEqual(['gh:inst:7002:meta']);
+    expect(await keysMatching(t.redis, 'gh:inst:{7002}:*')).toEqual(['gh:inst:{7002}:meta']);
     expect(await cache.replace(7002, [repo('a'), repo('b')], '"e2"')).toBe(false);
-    expect(await t.redis.keys('gh:inst:7002:repos:*')).toEqual([]);
-    expect(await t.redis.hgetall('gh:inst:7002:meta')).toEqual({ status: 'deleted' });
+    expect(await keysMatching(t.redis, 'gh:inst:{7002}:repos:*')).toEqual([]);
+    expect(await t.redis.hgetall('gh:inst:{7002}:meta')).toEqual({ status: 'deleted' });
   });
 });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '#libs/config';
 import { WebhooksService } from '#libs/github';
 import { eventually, linkedUser, meta, newInstallationId, startGithubHarness, type GithubHarness } from './support/github-harness.js';
+import { keysMatching } from '../../support/redis.js';
 
 describe('POST /api/integrations/github/webhook', () => {
   let h: GithubHarness;
@@ -62,7 +63,7 @@ describe('POST /api/integrations/github/webhook', () => {
     const { iid, key } = await warm();
     await deliver('installation', { action: 'deleted', installation: h.gh.installationJson(iid) }).expect(202);
     await eventually(async () => (await get(key, iid)).status === 410);
-    expect(await h.t.redis.keys(`gh:inst:${iid}:repos:*`)).toEqual([]);
+    expect(await keysMatching(h.t.redis, `gh:inst:{${iid}}:repos:*`)).toEqual([]);
     const list = await h.t.http().get('/api/users/@me/integrations/').set('Authorization', `Bearer ${key}`).expect(200);
     expect(list.body.results[0].status).toBe('deleted');
   });
@@ -100,13 +101,13 @@ describe('POST /api/integrations/github/webhook', () => {
     await get(key, iid, `branches/?repo=${full}`).expect(200);
     h.gh.setBranches(full, ['main', 'new-branch']);
     await deliver('create', { ref: 'new-branch', ref_type: 'branch', repository: h.gh.repoJson(iid, full), installation: { id: iid } }).expect(202);
-    await eventually(async () => (await h.t.redis.exists(`gh:inst:${iid}:br:${full}`)) === 0);
+    await eventually(async () => (await h.t.redis.exists(`gh:inst:{${iid}}:br:${full}`)) === 0);
     expect((await get(key, iid, `branches/?repo=${full}`).expect(200)).body.branches).toEqual(['main', 'new-branch']);
     // A tag is not a branch.
     await deliver('delete', { ref: 'v1', ref_type: 'tag', repository: h.gh.repoJson(iid, full), installation: { id: iid } }).expect(202);
     // Whatever the event or call queued has run before anything is asserted not to have happened.
     await h.drain();
-    expect(await h.t.redis.exists(`gh:inst:${iid}:br:${full}`)).toBe(1);
+    expect(await h.t.redis.exists(`gh:inst:{${iid}}:br:${full}`)).toBe(1);
   });
 
   it('ignores events for installations nobody linked', async () => {

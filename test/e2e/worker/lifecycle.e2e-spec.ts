@@ -6,6 +6,7 @@ import { GithubJob, IntegrationsService } from '#libs/github';
 import { ensureBuilt, spawnBuilt, type Spawned } from '../../support/build.js';
 import { githubAppSettings, startFakeGithub, type FakeGithub } from '../../support/fake-github/index.js';
 import { createUser } from '../../support/fixtures.js';
+import { testQueueOptions } from '../../support/redis.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/test-env.js';
 
@@ -31,6 +32,7 @@ describe('worker crash recovery and graceful shutdown (built processes)', () => 
   let t: TestApp;
   let gh: FakeGithub;
   let queue: Queue;
+  let queueOptions: ReturnType<typeof testQueueOptions>;
   let env: Record<string, string>;
   const spawned: Spawned[] = [];
   let iid = 7_000_000 + Math.floor(Math.random() * 100_000);
@@ -42,7 +44,8 @@ describe('worker crash recovery and graceful shutdown (built processes)', () => 
     t = await createTestApp({ config: githubAppSettings(gh) });
     // A queue prefix of its own: only these workers see these jobs.
     const prefix = `lifecycle-${randomBytes(4).toString('hex')}`;
-    queue = new Queue('github', { connection: { url: TEST_REDIS_URL }, prefix });
+    queueOptions = testQueueOptions(prefix);
+    queue = new Queue('github', queueOptions);
     env = {
       ...githubAppSettings(gh),
       DATABASE_URL: TEST_DATABASE_URL,
@@ -63,6 +66,7 @@ describe('worker crash recovery and graceful shutdown (built processes)', () => 
   afterAll(async () => {
     await queue?.obliterate({ force: true });
     await queue?.close();
+    queueOptions?.connection.disconnect();
     await t?.close();
     await gh?.close();
   });

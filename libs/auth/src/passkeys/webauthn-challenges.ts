@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 
 /** How long a ceremony may take; the challenge dies with it (docs/api.md "Passkeys"). */
 export const WEBAUTHN_TIMEOUT_MS = 300_000;
@@ -14,7 +13,7 @@ export type CeremonyKind = 'register' | 'verify' | 'login' | 'second_factor';
  */
 @Injectable()
 export class WebauthnChallenges {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS) private readonly redis: RedisClient) {}
 
   async put<T extends object>(kind: CeremonyKind, owner: string, value: T): Promise<void> {
     await this.redis.set(key(kind, owner), JSON.stringify(value), 'PX', WEBAUTHN_TIMEOUT_MS);

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 
 /** A password login waiting for its second factor (docs/api.md, Two-factor authentication). */
 export interface PendingLogin {
@@ -22,7 +21,7 @@ const key = (id: string) => `2fa-pending:${id}`;
 export class PendingLogins {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async start(userId: number): Promise<PendingLogin> {

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import type { Redis } from 'ioredis';
 import { In, type DataSource, type Repository } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '#libs/config';
 import { SecretBox, validationError } from '#libs/core';
-import { REDIS } from '#libs/redis';
+import { REDIS, type RedisClient } from '#libs/redis';
 import { BackupCode } from './backup-code.entity.js';
 import { TotpDevice } from './totp-device.entity.js';
 import { hashBackupCode, matchTotp, newBackupCode, newTotpSecret, readTotpCode } from './totp.js';
@@ -29,7 +28,7 @@ export class TwoFactorService {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @InjectDataSource() private readonly dataSource: DataSource,
     @InjectRepository(TotpDevice) private readonly devices: Repository<TotpDevice>,
     @InjectRepository(BackupCode) private readonly codes: Repository<BackupCode>,

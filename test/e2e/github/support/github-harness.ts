@@ -112,7 +112,7 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
 /** Ages the cache of an installation by `ms` (as if synced that long ago). */
 export async function ageCache(h: GithubHarness, iid: number, ms: number): Promise<void> {
   const m = await meta(h, iid);
-  await h.t.redis.hset(`gh:inst:${iid}:meta`, 'synced_at', (m.syncedAt ?? Date.now()) - ms);
+  await h.t.redis.hset(`gh:inst:{${iid}}:meta`, 'synced_at', (m.syncedAt ?? Date.now()) - ms);
 }
 
 /** GitHub calls for the first page of the installation's repository list (one per sweep). */
@@ -130,7 +130,7 @@ export const mints = (gh: FakeGithub, iid: number) =>
  * token's creation (GitHub's replication lag); tokens in real use are older than that.
  */
 export async function ageToken(h: GithubHarness, iid: number): Promise<void> {
-  const key = `gh:token:${iid}`;
+  const key = `gh:inst:{${iid}}:token`;
   const value = await h.t.redis.get(key);
   if (!value) return;
   const parts = value.split('|');
