@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createApiKey, createUser, DEFAULT_PASSWORD, login, loggedInUser } from '../../support/fixtures.js';
 import { createTestApp, type TestApp } from '../../support/test-app.js';
-import { keysMatching } from '../../support/redis.js';
+import { flushRedis, keysMatching } from '../../support/redis.js';
 
 const NOT_AUTHENTICATED = { type: 'authentication_error', code: 'not_authenticated', detail: 'Authentication credentials were not provided.', attr: null };
 const SESSION_ONLY = { type: 'authentication_error', code: 'authentication_failed', detail: 'This action requires a browser session.', attr: null };
@@ -356,7 +356,7 @@ describe('TRUST_PROXY', () => {
       await throttleIp(t, '198.51.100.1');
       expect((await attempt(t, '198.51.100.2')).status).toBe(429);
       const user = await createUser(t.app);
-      await t.redis.flushdb();
+      await flushRedis(t.redis);
       const res = await t.http().post('/api/login').set('X-Forwarded-Proto', 'https').send({ email: user.email, password: DEFAULT_PASSWORD }).expect(200);
       expect(setCookie(res, 'sessionid')).not.toMatch(/secure/i);
       await t.close();
