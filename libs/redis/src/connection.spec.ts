@@ -31,6 +31,6 @@ describe('the Redis connection (one place for both modes)', () => {
 
   it('names where Redis is for log lines', () => {
     expect(redisAddress(single)).toBe('127.0.0.1:6390');
-    expect(redisAddress(cluster)).toBe('the Redis Cluster at 10.0.0.1:7000,redis-b:7001');
+    expect(redisAddress(cluster)).toBe('10.0.0.1:7000,redis-b:7001');
   });
 });

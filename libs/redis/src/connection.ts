@@ -30,7 +30,7 @@ export function clusterSeeds(config: Pick<AppConfig, 'REDIS_CLUSTER_NODES'>): { 
 /** Where Redis is, for log lines: the seed nodes or the single node's address. */
 export function redisAddress(config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): string {
   const seeds = clusterSeeds(config);
-  if (seeds) return `the Redis Cluster at ${seeds.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  if (seeds) return seeds.map((s) => `${s.host}:${s.port}`).join(',');
   const u = new URL(config.REDIS_URL);
   return `${u.hostname}:${u.port || 6379}`;
 }

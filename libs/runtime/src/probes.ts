@@ -30,21 +30,22 @@ export async function probeDatabase(url: string): Promise<ProbeResult> {
 /** Redis (the single node, or the cluster of REDIS_CLUSTER_NODES): reachable, serving, and the login (if any) accepted. */
 export async function probeRedis(config: Pick<AppConfig, 'REDIS_URL' | 'REDIS_CLUSTER_NODES'>): Promise<ProbeResult> {
   const where = redisAddress(config);
-  const setting = config.REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
+  const [what, setting, start] = config.REDIS_CLUSTER_NODES ? ['Redis Cluster', 'REDIS_CLUSTER_NODES', 'the cluster'] : ['Redis', 'REDIS_URL', 'Redis'];
   const redis = createRedisClient(config, { lazyConnect: true, connectTimeout: PROBE_TIMEOUT_MS, commandTimeout: PROBE_TIMEOUT_MS, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  // The socket's own error (ECONNREFUSED, …): connect() itself only says "Connection is closed."
+  // The socket's own error (ECONNREFUSED, …), a cluster node's first: connect() itself only says
+  // "Connection is closed."
+  let nodeError: unknown;
   let socketError: unknown;
+  redis.on('node error', (error: unknown) => (nodeError ??= error));
   redis.on('error', (error: unknown) => (socketError ??= error));
-  redis.on('node error', (error: unknown) => (socketError ??= error));
   try {
     await redis.connect();
     await assertRedisServes(redis);
     return { ok: true };
   } catch (error) {
-    const e = (socketError ?? error) as { code?: string; message?: string; lastNodeError?: { code?: string; message?: string } };
-    const cause = e.lastNodeError ?? e;
-    if (/NOAUTH|WRONGPASS/.test(`${e.message ?? ''} ${cause.message ?? ''}`)) return { ok: false, problem: `Redis on ${where} refused the login: check the credentials in REDIS_URL` };
-    return { ok: false, problem: `Redis is unreachable at ${where} (${cause.code ?? cause.message ?? 'error'}): start Redis, or point ${setting} at it` };
+    const e = (nodeError ?? socketError ?? error) as { code?: string; message?: string };
+    if (/NOAUTH|WRONGPASS/.test(e.message ?? '')) return { ok: false, problem: `${what} on ${where} refused the login: check the credentials in REDIS_URL` };
+    return { ok: false, problem: `${what} is unreachable at ${where} (${e.code ?? e.message ?? 'error'}): start ${start}, or point ${setting} at it` };
   } finally {
     redis.disconnect();
   }

@@ -69,6 +69,13 @@ describe('start-up that explains itself (built processes)', () => {
     ['a missing database', async () => ({ DATABASE_URL: await missingDatabase(admin, 'never_created') }), /PostgreSQL database "\w+_never_created" does not exist on 127\.0\.0\.1:\d+: run `npm run migration:run`/],
     ['a closed PostgreSQL port', async () => ({ DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${await freePort()}/users_api` }), /PostgreSQL is unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\): start PostgreSQL, or point DATABASE_URL at it/],
     ['a closed Redis port', async () => ({ REDIS_URL: `redis://127.0.0.1:${await freePort()}/0` }), /Redis is unreachable at 127\.0\.0\.1:\d+ \(ECONNREFUSED\): start Redis, or point REDIS_URL at it/],
+    [
+      'closed Redis Cluster seed ports',
+      async () => ({ REDIS_CLUSTER_NODES: `127.0.0.1:${await freePort()},127.0.0.1:${await freePort()}` }),
+      /Redis Cluster is unreachable at 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+ \(.+\): start the cluster, or point REDIS_CLUSTER_NODES at it/,
+    ],
+    // A single Redis named as a cluster: it answers, but serves no slots.
+    ['a seed node without cluster mode', async () => ({ REDIS_CLUSTER_NODES: '127.0.0.1:6379' }), /Redis Cluster is unreachable at 127\.0\.0\.1:6379 \(ERR This instance has cluster support disabled\)/],
   ];
   describe.each([
     ['api', 'apps/api/src/main.js'],
